@@ -1,0 +1,142 @@
+"""The persistent build cache: parsed entries by file state, page dependencies, output digests.
+
+Everything a cached build skips is justified by a digest recorded when the data was read: a
+file is re-parsed unless its size and mtime are unchanged (and not too recent to trust), and a
+page is re-rendered unless the digests of everything it read last time are the same now.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .graph import Atlas
+from .model import Entry
+
+CACHE_DIR = ".atlas-cache"
+_FORMAT = 3
+_TRUST_AFTER_NS = 2_000_000_000  # files modified in the last 2 s are re-read: mtime ticks are coarse
+
+
+def code_digest() -> str:
+    """The generator's own code is an input of every page."""
+    h = hashlib.blake2b(digest_size=12)
+    h.update(str(_FORMAT).encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass
+class PageRecord:
+    deps: frozenset[tuple[str, ...]]
+    fingerprint: str
+    path: str
+
+
+@dataclass
+class Cache:
+    """What the previous build knew; `dirty` when it must be saved."""
+
+    location: Path | None = None
+    code: str = ""
+    files: dict[str, tuple[int, int, Any, list[Any]]] = field(default_factory=dict)
+    pages: dict[str, PageRecord] = field(default_factory=dict)
+    manifest: dict[str, str] = field(default_factory=dict)
+    out: str = ""
+
+    @classmethod
+    def load(cls, root: Path, out: Path) -> "Cache":
+        """The cache of the last build into `out`, or an empty one if absent, stale or unreadable."""
+        key = hashlib.blake2b(str(out.resolve()).encode(), digest_size=6).hexdigest()
+        location = root / CACHE_DIR / f"build-{key}.pickle"
+        code = code_digest()
+        try:
+            with open(location, "rb") as fh:
+                cache = pickle.load(fh)
+            if isinstance(cache, cls) and cache.code == code and cache.out == str(out.resolve()):
+                cache.location = location
+                return cache
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            pass
+        return cls(location=location, code=code, out=str(out.resolve()))
+
+    def save(self) -> None:
+        if self.location is None:
+            return
+        self.location.parent.mkdir(parents=True, exist_ok=True)
+        ignore = self.location.parent / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n")
+        tmp = self.location.with_suffix(f".tmp{os.getpid()}")
+        location = self.location
+        self.location = None  # not pickled
+        try:
+            with open(tmp, "wb") as fh:
+                pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, location)
+        finally:
+            self.location = location
+
+    def cached_file(self, rel: str, stat: os.stat_result) -> tuple[Any, list[Any]] | None:
+        """The parse result of a file whose size and mtime are unchanged."""
+        found = self.files.get(rel)
+        if found is None or found[0] != stat.st_size or found[1] != stat.st_mtime_ns:
+            return None
+        if time.time_ns() - stat.st_mtime_ns < _TRUST_AFTER_NS:
+            return None
+        return found[2], found[3]
+
+
+class Fingerprints:
+    """Current digest of each kind of dependency a page can record, memoised for one build."""
+
+    def __init__(self, atlas: Atlas, global_digest: str) -> None:
+        self.atlas = atlas
+        self.global_digest = global_digest
+        self.memo: dict[tuple[str, ...], str] = {}
+
+    def page(self, deps: frozenset[tuple[str, ...]]) -> str:
+        h = hashlib.blake2b(self.global_digest.encode(), digest_size=12)
+        for dep in sorted(deps):
+            h.update(b"\0" + "\1".join(dep).encode() + b"=" + self.dep(dep).encode())
+        return h.hexdigest()
+
+    def dep(self, dep: tuple[str, ...]) -> str:
+        found = self.memo.get(dep)
+        if found is None:
+            found = self.memo[dep] = self._compute(dep)
+        return found
+
+    def _compute(self, dep: tuple[str, ...]) -> str:
+        what = dep[0]
+        if what == "kind":
+            return _hash("\n".join(e.slug for e in self.atlas.by_kind.get(dep[1], [])))
+        entry = self.atlas.get(dep[1], dep[2])
+        if entry is None:
+            return "-"
+        if what == "entry":
+            return entry.digest
+        if what == "card":
+            return _hash(repr(_card_fields(entry)))
+        if what == "inverse":
+            parts = [f"{k}:{n}:" + ",".join(e.slug for e in group)
+                     for (k, n), group in sorted(self.atlas.inverse.get(entry.key, {}).items())]
+            parts.append("m:" + ",".join(f"{e.kind}/{e.slug}" for e in self.atlas.mentions.get(entry.key, [])))
+            parts.append("w:" + ",".join(f"{e.kind}/{e.slug}" for e in self.atlas.within.get(entry.key, [])))
+            return _hash("\n".join(parts))
+        raise ValueError(f"unknown dependency {dep}")
+
+
+def _card_fields(entry: Entry) -> tuple[Any, ...]:
+    v = entry.values
+    return (v.get("title"), v.get("summary"), v.get("type"), v.get("themes"), v.get("territory"))
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()

@@ -1,0 +1,93 @@
+"""Command line: build | check | serve | new | schema | diff. Exit 0 ok, 1 content errors, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .pipeline import Options, build, check
+from .problems import AtlasError, Report
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--root", type=Path, default=Path("."), help="atlas folder (holds content/); default: here")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors (for CI)")
+    parser.add_argument("--drafts", action="store_true", help="include entries marked draft: true")
+    parser.add_argument("--format", choices=("text", "github"), default="text",
+                        help="problem format: text, or GitHub Actions annotations")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", description="Atlas ESS: build the atlas of the social "
+                                "and solidarity economy from content/.")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = sub.add_parser("build", help="build the site into site/", description="Read, validate, link and "
+                       "render content/ into the output folder, replaced only if the build succeeds.")
+    _common(b)
+    b.add_argument("--out", type=Path, help="output folder (default: site/)")
+    b.add_argument("--base-url", help="public URL or path of the site, e.g. https://example.org/atlas/ or /atlas/")
+    b.add_argument("--jobs", type=int, default=0, help="render processes (default: one per core)")
+    b.add_argument("--no-cache", action="store_true", help="ignore and do not update .atlas-cache/")
+    b.add_argument("--quiet", action="store_true", help="print problems only")
+    c = sub.add_parser("check", help="validate content only; writes nothing",
+                       description="Read, parse, validate and link content/ and report every problem.")
+    _common(c)
+    s = sub.add_parser("serve", help="preview with live reload", description="Build, serve on 127.0.0.1 "
+                       "and rebuild on every change of content/, templates/ or assets/.")
+    _common(s)
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--open", action="store_true", help="open the browser")
+    n = sub.add_parser("new", help="scaffold a new entry", description="Create content/<kind>/<slug>.md "
+                       "with every field of the kind, commented in French.")
+    n.add_argument("kind")
+    n.add_argument("title")
+    n.add_argument("--root", type=Path, default=Path("."))
+    return p
+
+
+def _print_report(report: Report, fmt: str) -> None:
+    for line in report.lines(fmt):
+        print(line, file=sys.stderr if fmt == "text" else sys.stdout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            start = time.perf_counter()
+            result = check(Options(root=args.root, drafts=args.drafts, strict=args.strict))
+            _print_report(result.report, args.format)
+            entries = len(result.atlas.entries) if result.atlas else 0
+            print(f"check: {entries} entries, {result.report.summary()} "
+                  f"in {time.perf_counter() - start:.2f} s", file=sys.stderr)
+            return 0 if result.report.ok else 1
+        if args.command == "build":
+            start = time.perf_counter()
+            options = Options(root=args.root, out=args.out, base_url=args.base_url, drafts=args.drafts,
+                              strict=args.strict, jobs=args.jobs, use_cache=not args.no_cache)
+            result = build(options)
+            _print_report(result.report, args.format)
+            if not result.report.ok:
+                print(f"build failed: {result.report.summary()}; the previous site was left as it was",
+                      file=sys.stderr)
+                return 1
+            if not args.quiet:
+                print(f"build: {result.pages} pages, {result.rendered} rendered, {result.written} files "
+                      f"written, {result.report.summary()} in {time.perf_counter() - start:.2f} s",
+                      file=sys.stderr)
+            return 0
+        if args.command == "serve":
+            from .serve import serve
+
+            return serve(args)
+        if args.command == "new":
+            from .scaffold import new
+
+            return new(args)
+    except AtlasError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 2

@@ -1,0 +1,181 @@
+"""The content model: one closed schema per kind, each field documented where it is declared."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Folder under content/ -> (URL segment, cross-link prefix, French singular, French plural)
+KINDS: dict[str, tuple[str, str, str, str]] = {
+    "actors": ("acteurs", "acteur", "acteur", "Acteurs"),
+    "places": ("lieux", "lieu", "lieu", "Lieux"),
+    "programmes": ("programmes", "programme", "programme", "Programmes"),
+    "territories": ("territoires", "territoire", "territoire", "Territoires"),
+    "themes": ("thematiques", "thematique", "thématique", "Thématiques"),
+    "pages": ("", "page", "page", "Pages"),
+}
+ENTRY_KINDS = ("actors", "places", "programmes", "territories", "themes")
+LINK_PREFIX = {v[1]: k for k, v in KINDS.items()}
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One front-matter field: its name, its type, and the French help shown to contributors."""
+
+    name: str
+    type: str  # str, text, url, date, year, int, number, bool, enum, strs, geo, sources, ref, refs
+    help: str
+    required: bool = False
+    ref: str = ""  # target kind for ref/refs
+    choices: tuple[str, ...] = ()
+    example: Any = None
+
+
+ACTOR_TYPES = ("association", "cooperative", "scop", "scic", "cae", "fondation", "mutuelle",
+               "entreprise", "collectivite", "reseau", "etablissement-public", "cluster")
+PLACE_TYPES = ("maison-ess", "tiers-lieu", "incubateur", "restaurant", "bureau", "autre")
+PROGRAMME_TYPES = ("appel-a-projets", "fonds", "accompagnement", "label", "plan", "dispositif")
+TERRITORY_TYPES = ("pays", "region", "departement", "metropole", "commune", "quartier")
+
+# French labels for type values, shown on pages and in index titles.
+TYPE_LABELS: dict[str, str] = {
+    "association": "Association", "cooperative": "Coopérative", "scop": "SCOP", "scic": "SCIC",
+    "cae": "Coopérative d'activité et d'emploi", "fondation": "Fondation", "mutuelle": "Mutuelle",
+    "entreprise": "Entreprise", "collectivite": "Collectivité", "reseau": "Réseau",
+    "etablissement-public": "Établissement public", "cluster": "Pôle ou cluster",
+    "maison-ess": "Maison de l'ESS", "tiers-lieu": "Tiers-lieu", "incubateur": "Incubateur",
+    "restaurant": "Restaurant", "bureau": "Bureaux", "autre": "Autre lieu",
+    "appel-a-projets": "Appel à projets", "fonds": "Fonds", "accompagnement": "Accompagnement",
+    "label": "Label", "plan": "Plan", "dispositif": "Dispositif",
+    "pays": "Pays", "region": "Région", "departement": "Département", "metropole": "Métropole",
+    "commune": "Commune", "quartier": "Quartier",
+}
+
+COMMON: tuple[Field, ...] = (
+    Field("title", "str", "Nom affiché, en toutes lettres (accents et apostrophes permis).",
+          required=True, example="La NEF"),
+    Field("summary", "text", "Une ou deux phrases, sans mise en forme : listes, cartes, moteurs de recherche.",
+          example="Coopérative bancaire qui finance des projets écologiques, sociaux et culturels."),
+    Field("themes", "refs", "Thématiques (identifiants de content/themes/).", ref="themes",
+          example=["finance-solidaire"]),
+    Field("territory", "ref", "Territoire où la structure se trouve ou agit.", ref="territories",
+          example="lille"),
+    Field("website", "url", "Site officiel (http, https ou mailto).", example="https://www.lanef.com/"),
+    Field("sources", "sources", "D'où viennent les faits : title, url, publisher, date (AAAA-MM-JJ), accessed.",
+          example=[{"title": "Maison de l'ESS, Ville de Lille", "publisher": "Ville de Lille",
+                    "accessed": "2026-11-22"}]),
+    Field("updated", "date", "Date de la dernière vérification des faits (AAAA-MM-JJ).",
+          example="2026-11-22"),
+    Field("draft", "bool", "true : brouillon, absent du site sauf avec --drafts.", example=False),
+)
+
+SCHEMAS: dict[str, tuple[Field, ...]] = {
+    "actors": COMMON + (
+        Field("type", "enum", "Forme juridique ou organisationnelle.", choices=ACTOR_TYPES,
+              example="association"),
+        Field("places", "refs", "Lieux où la structure est installée ou hébergée.", ref="places",
+              example=["maison-de-l-ess-lille"]),
+        Field("programmes", "refs", "Programmes auxquels elle participe.", ref="programmes", example=[]),
+        Field("partners", "refs", "Partenaires (affichés des deux côtés).", ref="actors", example=[]),
+        Field("parent", "ref", "Réseau ou groupe dont elle est membre.", ref="actors", example=""),
+        Field("founded", "year", "Année de création.", example=2009),
+        Field("staff", "int", "Nombre d'emplois.", example=12),
+        Field("members_count", "int", "Nombre de membres (structures ou personnes).", example=19),
+    ),
+    "places": COMMON + (
+        Field("type", "enum", "Nature du lieu.", choices=PLACE_TYPES, example="tiers-lieu"),
+        Field("address", "str", "Numéro et voie.", example="235 boulevard Paul Painlevé"),
+        Field("postcode", "str", "Code postal.", example="59000"),
+        Field("city", "str", "Commune.", example="Lille"),
+        Field("geo", "geo", "Position : {lat, lon} en degrés décimaux, approximate: true si approchée.",
+              example={"lat": 50.6292, "lon": 3.0573}),
+        Field("opened", "year", "Année d'ouverture.", example=2016),
+        Field("area_m2", "int", "Surface en mètres carrés.", example=1300),
+        Field("access", "strs", "Accès en transports en commun et à vélo, une ligne chacun.",
+              example=["Métro ligne 2, arrêt Porte de Valenciennes"]),
+    ),
+    "programmes": COMMON + (
+        Field("type", "enum", "Nature du programme.", choices=PROGRAMME_TYPES, example="appel-a-projets"),
+        Field("operators", "refs", "Qui le porte ou le finance.", ref="actors", example=[]),
+        Field("laureates", "refs", "Qui a été retenu ou soutenu.", ref="actors", example=[]),
+        Field("parent", "ref", "Plan ou programme dont il fait partie.", ref="programmes", example=""),
+        Field("start", "date", "Date de début (AAAA-MM-JJ).", example="2013-07-15"),
+        Field("end", "date", "Date de fin (AAAA-MM-JJ).", example="2014-12-31"),
+        Field("budget_eur", "number", "Enveloppe totale en euros.", example=3000000),
+        Field("candidates_count", "int", "Nombre de candidatures.", example=180),
+        Field("laureates_count", "int", "Nombre de lauréats.", example=23),
+    ),
+    "territories": COMMON + (
+        Field("type", "enum", "Échelon.", choices=TERRITORY_TYPES, example="commune"),
+        Field("parent", "ref", "Territoire englobant.", ref="territories", example="france"),
+        Field("geo", "geo", "Centre approximatif : {lat, lon}.", example={"lat": 50.63, "lon": 3.06}),
+    ),
+    "themes": COMMON + (
+        Field("parent", "ref", "Thématique englobante.", ref="themes", example=""),
+    ),
+    "pages": (COMMON[0], COMMON[1], COMMON[5], COMMON[6], COMMON[7]),
+}
+
+# Reference fields whose inverse is shown on the target's page: (kind, field) -> label there.
+INVERSE_LABELS: dict[tuple[str, str], str] = {
+    ("actors", "places"): "Structures présentes",
+    ("actors", "programmes"): "Participants",
+    ("actors", "partners"): "Partenaires",
+    ("actors", "parent"): "Membres",
+    ("programmes", "operators"): "Programmes portés ou financés",
+    ("programmes", "laureates"): "Lauréat ou bénéficiaire de",
+    ("programmes", "parent"): "Mesures et volets",
+    ("territories", "parent"): "Sous-territoires",
+    ("themes", "parent"): "Sous-thématiques",
+}
+FORWARD_LABELS: dict[tuple[str, str], str] = {
+    ("actors", "places"): "Lieux",
+    ("actors", "programmes"): "Programmes",
+    ("actors", "partners"): "Partenaires",
+    ("actors", "parent"): "Membre de",
+    ("programmes", "operators"): "Porteurs et financeurs",
+    ("programmes", "laureates"): "Lauréats et bénéficiaires",
+    ("programmes", "parent"): "Fait partie de",
+    ("territories", "parent"): "Territoire englobant",
+    ("themes", "parent"): "Thématique englobante",
+}
+SYMMETRIC = {("actors", "partners")}
+
+
+def field_map(kind: str) -> dict[str, Field]:
+    """The schema of a kind as a name -> Field mapping."""
+    return {f.name: f for f in SCHEMAS[kind]}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One validated entry. `values` holds only the fields present, already typed."""
+
+    kind: str
+    slug: str
+    path: str  # relative to the project root, with forward slashes
+    values: dict[str, Any]
+    lines: dict[str, int]  # field path ('places.1', 'geo.lat') -> line in the file
+    body: str
+    body_line: int  # line of the file where the body starts
+    digest: str  # hash of the file's bytes
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.slug)
+
+    @property
+    def title(self) -> str:
+        return self.values["title"]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.values.get(name, default)
+
+    def line(self, path: str) -> int:
+        """The line of a field path, falling back to its parent field, then to line 1."""
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path.rpartition(".")[0]
+        return 1

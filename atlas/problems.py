@@ -1,0 +1,98 @@
+"""Problems found in content: collected, never raised one by one, reported together."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+class AtlasError(Exception):
+    """The project's own error type: raised only for problems that stop a stage outright."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding about one file, with where it is and how to fix it."""
+
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    severity: str = ERROR
+
+    def format(self) -> str:
+        """`path:line: field: message (hint)`, the one format every command prints."""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        what = f"{self.field}: {self.message}" if self.field else self.message
+        tag = "" if self.severity == ERROR else "warning: "
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}: {tag}{what}{hint}"
+
+    def github(self) -> str:
+        """A GitHub Actions workflow command that annotates the line in a pull request."""
+        level = "error" if self.severity == ERROR else "warning"
+        text = f"{self.field}: {self.message}" if self.field else self.message
+        if self.hint:
+            text += f" ({self.hint})"
+        text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+        path = self.path.replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
+        line = f",line={self.line}" if self.line else ""
+        return f"::{level} file={path}{line}::{text}"
+
+
+@dataclass
+class Report:
+    """Every problem of a run, in a stable order, and the counts that decide the exit code."""
+
+    problems: list[Problem] = field(default_factory=list)
+    strict: bool = False
+
+    def add(self, problem: Problem) -> None:
+        self.problems.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(set(self.problems))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.sorted() if p.severity == ERROR or self.strict]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.sorted() if p.severity == WARNING and not self.strict]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        e, w = len(self.errors), len(self.warnings)
+        return f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+
+    def lines(self, fmt: str = "text") -> list[str]:
+        return [p.github() if fmt == "github" else p.format() for p in self.sorted()]
+
+
+def closest(value: str, candidates: Iterable[str]) -> str:
+    """The hint « did you mean 'x'? » for the nearest candidate, or an empty string."""
+    pool = sorted(candidates)
+    match = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
+    if not match and value:
+        # Abbreviations ('mess' for 'maison-de-l-ess-lille') fail a ratio test: try the
+        # candidates that start alike and contain the value's letters in order.
+        match = sorted((c for c in pool if c[0] == value[0] and _subsequence(value, c)), key=len)[:1]
+    return f"did you mean '{match[0]}'?" if match else ""
+
+
+def _subsequence(short: str, long: str) -> bool:
+    """True when every character of `short` appears in `long`, in order."""
+    it = iter(long)
+    return all(ch in it for ch in short)

@@ -1,0 +1,96 @@
+"""Render pages: a strict, autoescaping Jinja environment, French formatting, Markdown bodies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from markupsafe import Markup
+
+from .markdown import MarkdownRenderer
+from .pages import Page, build_context
+from .problems import AtlasError
+from .view import View, entry_url
+
+LOCALE = "fr_FR"
+
+
+def fr_date(value: dt.date | None) -> str:
+    """15 juillet 2013."""
+    return format_date(value, "d MMMM y", locale=LOCALE) if value else ""
+
+
+def fr_number(value: float | int) -> str:
+    """1 300, 66,1 (narrow no-break space for thousands, comma for decimals)."""
+    return format_decimal(value, "#,##0.##", locale=LOCALE)
+
+
+def fr_money(value: float | int) -> str:
+    """3 M€, 66,1 M€, 1 500 €."""
+    if value >= 1_000_000:
+        return f"{format_decimal(value / 1_000_000, '#,##0.#', locale=LOCALE)}\u00a0M€"
+    return f"{format_decimal(value, '#,##0', locale=LOCALE)}\u00a0€"
+
+
+class Renderer:
+    """Turns a Page into HTML bytes; one per process (Markdown and Jinja are not free to set up)."""
+
+    def __init__(self, atlas: Any, templates: Path, site: dict[str, Any]) -> None:
+        self.atlas = atlas
+        self.view: View | None = None
+        self.md = MarkdownRenderer(self._resolve)
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(str(templates)),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
+        )
+        base = site["base_path"]
+        self.env.globals.update(site=site, base=base)
+        self.env.filters.update(
+            url=lambda u: base + u.lstrip("/"), fr_date=fr_date, fr_number=fr_number,
+            fr_money=fr_money, markdown=self._markdown,
+        )
+
+    def _resolve(self, kind: str, slug: str) -> tuple[str, str] | None:
+        target = self.atlas.get(kind, slug)
+        if target is None:
+            return None
+        if self.view is not None:
+            self.view.deps.add(("card", kind, slug))
+        return self.env.globals["base"] + entry_url(kind, slug), target.title
+
+    def _markdown(self, text: str) -> Markup:
+        return Markup(self.md.convert(text))
+
+    def render(self, page: Page) -> tuple[bytes, frozenset[tuple[str, ...]]]:
+        """HTML bytes of a page and the dependencies read while making them."""
+        self.view = View(self.atlas)
+        try:
+            context = build_context(page, self.view)
+            context["page"] = page
+            html = self.env.get_template(page.template).render(context)
+        except jinja2.TemplateSyntaxError as exc:
+            raise AtlasError(f"templates/{exc.name}:{exc.lineno}: template syntax error: {exc.message}") from exc
+        except jinja2.UndefinedError as exc:
+            raise AtlasError(f"{_template_position(exc, page)}: undefined variable in template: {exc.message}") from exc
+        deps = frozenset(self.view.deps)
+        self.view = None
+        return html.encode("utf-8"), deps
+
+
+def _template_position(exc: BaseException, page: Page) -> str:
+    """templates/x.html:12 for the innermost template frame of a traceback."""
+    tb, found = exc.__traceback__, f"templates/{page.template}"
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".html") and "templates" in filename:
+            found = f"templates/{Path(filename).name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return found

@@ -1,0 +1,257 @@
+"""Read content/: walk the kind folders, split front matter, parse YAML keeping each value's line."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .model import KINDS, SLUG_PATTERN
+from .problems import WARNING, Problem
+
+try:
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _BaseLoader = yaml.SafeLoader  # type: ignore[misc]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # beyond this an entry is surely a mistake; keeps Markdown bounded
+EXTENSIONS = (".md", ".yaml", ".yml")
+_SLUG = re.compile(SLUG_PATTERN)
+_CLOSE = re.compile(r"^---[ \t]*$", re.M)
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loader that keeps dates as text, so the validator can report a bad one with its line."""
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
+_RAW_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+             "tag:yaml.org,2002:null"}
+
+
+@dataclass
+class RawEntry:
+    """A parsed file before validation: plain data, the line of every value, the body."""
+
+    kind: str
+    slug: str
+    path: str
+    data: dict[str, Any]
+    lines: dict[str, int]
+    raw: dict[str, str]  # scalar text of values YAML turned into bool/int/float/null
+    body: str
+    body_line: int
+    digest: str
+    problems: list[Problem] = field(default_factory=list)
+
+
+def digest(data: bytes) -> str:
+    """A short, stable content hash."""
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def discover(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every entry file under root/content/<kind>/, sorted; odd names and symlinks reported."""
+    content = root / "content"
+    found: list[Path] = []
+    problems: list[Problem] = []
+    if not content.is_dir():
+        return [], [Problem("content", 0, "", "no content/ folder", "run the command from the atlas root")]
+    for entry in sorted(os.scandir(content), key=lambda e: e.name):
+        rel = f"content/{entry.name}"
+        if entry.name.startswith("."):
+            continue
+        if entry.is_symlink():
+            problems.append(Problem(rel, 0, "", "symbolic link ignored", "content must be real files",
+                                    WARNING))
+        elif entry.is_dir() and entry.name in KINDS:
+            found.extend(_walk_kind(Path(entry.path), rel, problems))
+        elif entry.is_dir():
+            problems.append(Problem(rel, 0, "", f"unknown folder '{entry.name}' ignored",
+                                    "expected one of " + ", ".join(KINDS), WARNING))
+    return found, problems
+
+
+def _walk_kind(folder: Path, rel: str, problems: list[Problem]) -> list[Path]:
+    files = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        name = entry.name
+        if name.startswith(".") or name.endswith("~"):
+            continue  # editor and system files (.DS_Store, .#x.md, x.md~)
+        path = f"{rel}/{name}"
+        if entry.is_symlink():
+            problems.append(Problem(path, 0, "", "symbolic link ignored", "content must be real files",
+                                    WARNING))
+        elif entry.is_dir():
+            problems.append(Problem(path, 0, "", "sub-folders are not read", "move the file up", WARNING))
+        elif name.endswith(EXTENSIONS):
+            files.append(Path(entry.path))
+        else:
+            problems.append(Problem(path, 0, "", "file ignored: not .md, .yaml or .yml", "", WARNING))
+    return files
+
+
+def slugify(text: str) -> str:
+    """ASCII slug: accents folded, everything else to single dashes (« L'Aubergeoise » -> l-aubergeoise)."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", text.replace("œ", "oe").replace("Œ", "oe")
+                                 .replace("æ", "ae").replace("Æ", "ae").replace("ß", "ss"))
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def read_entry(path: Path, root: Path) -> RawEntry:
+    """Read and parse one file; problems are attached, never raised."""
+    rel = path.relative_to(root).as_posix()
+    kind = path.parent.name
+    stem = path.name.rsplit(".", 1)[0]
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return _failed(kind, stem, rel, "", Problem(rel, 0, "", f"cannot read file: {exc.strerror}"))
+    return parse_bytes(data, kind, stem, rel)
+
+
+def parse_bytes(data: bytes, kind: str, stem: str, rel: str) -> RawEntry:
+    """Parse the bytes of one entry file (front matter + Markdown, or YAML only)."""
+    h = digest(data)
+    problems: list[Problem] = []
+    if not _SLUG.match(stem):
+        problems.append(Problem(rel, 0, "", f"file name '{stem}' is not a valid slug",
+                                f"rename it to '{slugify(stem) or 'entry'}' + extension "
+                                "(lowercase ASCII letters, digits and dashes)"))
+    if len(data) > MAX_FILE_BYTES:
+        return _failed(kind, stem, rel, h, Problem(
+            rel, 0, "", f"file is {len(data) // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit",
+            "split the text or remove embedded data"), problems)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return _failed(kind, stem, rel, h, Problem(
+            rel, line, "", f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            "save the file as UTF-8"), problems)
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    if "\x00" in text:
+        return _failed(kind, stem, rel, h, Problem(rel, 0, "", "file contains NUL bytes",
+                                                   "is it a binary file?"), problems)
+    if rel.endswith(".md"):
+        front, offset, body, body_line, problem = split_front_matter(text, rel)
+        if problem:
+            return _failed(kind, stem, rel, h, problem, problems)
+    else:
+        front, offset, body, body_line = text, 0, "", 0
+    values, lines, raw = parse_yaml(front, rel, offset, problems)
+    if not rel.endswith(".md") and isinstance(values.get("body"), str):
+        body = values.pop("body")
+        body_line = lines.get("body", 1) + 1
+    return RawEntry(kind, stem, rel, values, lines, raw, body, body_line, h, problems)
+
+
+def split_front_matter(text: str, rel: str = "") -> tuple[str, int, str, int, Problem | None]:
+    """(yaml, its first line - 1, body, body's first line, problem) for a Markdown entry."""
+    if not text.strip():
+        return "", 0, "", 1, Problem(rel, 1, "", "empty file", "an entry needs at least a title")
+    first, _, rest = text.partition("\n")
+    if first.rstrip() != "---":
+        return "", 0, "", 1, Problem(rel, 1, "", "no front matter: the file must start with a '---' line",
+                                     "add '---', the fields, then '---' before the text")
+    close = _CLOSE.search(rest)
+    if close is None:
+        return "", 0, "", 1, Problem(rel, 1, "", "front matter is not closed",
+                                     "add a line '---' after the last field")
+    front = rest[: close.start()]
+    body_start = close.end() + 1
+    body_line = 2 + rest[:body_start].count("\n")
+    return front, 1, rest[body_start:], body_line, None
+
+
+def parse_yaml(text: str, rel: str, offset: int, problems: list[Problem]
+               ) -> tuple[dict[str, Any], dict[str, int], dict[str, str]]:
+    """YAML mapping -> (values, line of every value path, raw text of non-string scalars)."""
+    if not text.strip():
+        return {}, {}, {}
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return {}, {}, {}
+        lines: dict[str, int] = {}
+        raw: dict[str, str] = {}
+        error = _walk(node, "", offset, lines, raw, set())
+        if error:
+            problems.append(Problem(rel, error[0], error[1], error[2], error[3]))
+            return {}, lines, raw
+        if not isinstance(node, yaml.MappingNode):
+            problems.append(Problem(rel, node.start_mark.line + offset + 1, "",
+                                    "front matter must be a mapping of fields ('title: ...')"))
+            return {}, lines, raw
+        values = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + offset + 1 if mark else offset + 1
+        message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
+        problems.append(Problem(rel, line, "", f"YAML syntax: {message}", _yaml_hint(message)))
+        return {}, {}, {}
+    except (yaml.YAMLError, ValueError, TypeError) as exc:
+        problems.append(Problem(rel, offset + 1, "", f"YAML: {exc}"))
+        return {}, {}, {}
+    finally:
+        loader.dispose()
+    return values, lines, raw
+
+
+def _yaml_hint(message: str) -> str:
+    if "found character '\\t'" in message or "tab" in message:
+        return "indent with spaces, not tabs"
+    if "could not determine a constructor" in message:
+        return "tags like !!python/object are not allowed"
+    if "mapping values are not allowed" in message:
+        return "put quotes around a value that contains ': '"
+    return ""
+
+
+def _walk(node: yaml.Node, path: str, offset: int, lines: dict[str, int], raw: dict[str, str],
+          seen: set[int]) -> tuple[int, str, str, str] | None:
+    """Record the line of every value; refuse aliases and duplicate keys (PyYAML keeps the last)."""
+    if id(node) in seen:
+        return (node.start_mark.line + offset + 1, path, "anchors and aliases (&, *) are not allowed",
+                "write the value out")
+    seen.add(id(node))
+    line = node.start_mark.line + offset + 1
+    if path:
+        lines[path] = line
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag in _RAW_TAGS:
+            raw[path] = node.value
+        return None
+    if isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            error = _walk(item, f"{path}.{i}" if path else str(i), offset, lines, raw, seen)
+            if error:
+                return error
+        return None
+    keys: set[str] = set()
+    for key_node, value_node in node.value:
+        name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
+        child = f"{path}.{name}" if path else name
+        if name in keys:
+            return (key_node.start_mark.line + offset + 1, child,
+                    f"duplicate key '{name}' (first at line {lines[child]})", "keep only one")
+        keys.add(name)
+        error = _walk(value_node, child, offset, lines, raw, seen)
+        if error:
+            return error
+        lines[child] = key_node.start_mark.line + offset + 1
+    return None
+
+
+def _failed(kind: str, stem: str, rel: str, h: str, problem: Problem,
+            earlier: list[Problem] | None = None) -> RawEntry:
+    return RawEntry(kind, stem, rel, {}, {}, {}, "", 1, h, (earlier or []) + [problem])
