@@ -14,6 +14,7 @@ from . import config
 from .cache import Cache, Fingerprints, PageRecord
 from .graph import Atlas, link
 from .model import Entry
+from .outputs import FINISHERS, PRODUCERS
 from .pages import Page, plan
 from .problems import AtlasError, Problem, Report
 from .render import Renderer
@@ -101,10 +102,13 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
         result.rendered = len(todo)
         clock("render")
         _copy_assets(root, staging)
-        for extra in extras or []:
-            for path, data in extra(atlas, site):
+        for producer in PRODUCERS if extras is None else extras:
+            for path, data in producer(atlas, site):
                 staging.put(path, data)
         clock("extras")
+        for finisher in FINISHERS if extras is None else []:
+            finisher(staging.dir, atlas, site)
+        clock("finish")
         result.written = staging.written
         staging.commit()
         clock("write")

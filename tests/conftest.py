@@ -1,0 +1,101 @@
+"""Shared fixtures: fixture atlases written inline, a built copy of the real atlas, a browser."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import textwrap
+import threading
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from atlas.pipeline import Options, Result, build
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def write_tree(base: Path, files: dict[str, str]) -> Path:
+    """Write {relative path: text} under base (text is dedented); templates and assets come along."""
+    for rel, text in files.items():
+        path = base / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    for folder in ("templates", "assets"):
+        if not (base / folder).exists():
+            shutil.copytree(ROOT / folder, base / folder)
+    return base
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
+    """A factory for small atlases: tree({'content/actors/x.md': '---\\ntitle: X\\n---\\n'})."""
+    return functools.partial(write_tree, tmp_path / "atlas")
+
+
+def build_tree(root: Path, **kw) -> Result:
+    """Build root into root/site without cache side effects unless asked."""
+    kw.setdefault("use_cache", False)
+    return build(Options(root=root, out=root / "site", **kw))
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real content/ built once into a temporary folder (default base URL '/')."""
+    root = tmp_path_factory.mktemp("real")
+    for folder in ("content", "templates", "assets"):
+        shutil.copytree(ROOT / folder, root / folder)
+    for name in ("atlas.yaml", "package.json"):
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, root / name)
+    if (ROOT / "node_modules").exists():
+        os.symlink(ROOT / "node_modules", root / "node_modules")
+    result = build(Options(root=root, out=root / "site", use_cache=False))
+    assert result.report.ok, "\n".join(result.report.lines())
+    return root / "site"
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def real_server(real_site: Path) -> Iterator[str]:
+    """The built real atlas served on 127.0.0.1; yields the base URL."""
+    handler = functools.partial(_Quiet, directory=str(real_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by playwright. Missing chromium: skipped locally, failed in CI."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing in CI: dev.py test installs it with apt-get")
+        pytest.skip("chromium not installed (python3 dev.py test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR")
+    pg = context.new_page()
+    yield pg
+    context.close()
