@@ -31,7 +31,8 @@ class Page:
 def plan(atlas: Atlas) -> list[Page]:
     """Every page of the site, in a stable order."""
     pages = [Page("", "home.html", "home"), Page("404.html", "404.html", "not_found"),
-             Page("a-z/", "az.html", "az")]
+             Page("a-z/", "az.html", "az"), Page("carte/", "carte.html", "map_page"),
+             Page("recherche/", "recherche.html", "search_page")]
     for kind in ENTRY_KINDS:
         segment = KINDS[kind][0]
         pages.append(Page(f"{segment}/", "list.html", "kind_list", (kind,)))
@@ -149,7 +150,19 @@ def free_page(view: View, slug: str) -> dict[str, Any]:
             "description": e.get("summary", "")}
 
 
+def map_page(view: View) -> dict[str, Any]:
+    places = [e for e in view.listing("places") if e.get("geo")]
+    return {"title": "Carte", "places": [dict(view.card(e), entry=view.full(e)) for e in places],
+            "crumbs": _crumbs(("Carte", "carte/")),
+            "description": "Les lieux de l'économie sociale et solidaire sur une carte, et en liste."}
+
+
+def search_page(view: View) -> dict[str, Any]:
+    return {"title": "Recherche", "crumbs": _crumbs(("Recherche", "recherche/")),
+            "description": "Rechercher un acteur, un lieu, un programme ou une thématique."}
+
+
 BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "home": home, "not_found": not_found, "az": az, "kind_list": kind_list, "type_list": type_list,
-    "entry": entry, "free_page": free_page,
+    "entry": entry, "free_page": free_page, "map_page": map_page, "search_page": search_page,
 }

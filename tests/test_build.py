@@ -1,0 +1,147 @@
+"""Whole builds of small fixture trees: pages, relations on both sides, URLs, safety, determinism."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from atlas.pipeline import Options, build
+from fixture_atlas import FILES
+from linkcheck import broken_links
+
+
+def tree_digest(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def atlas_root(tree) -> Path:
+    return tree(FILES)
+
+
+def built(root: Path, **kw) -> Path:
+    kw.setdefault("use_cache", False)
+    result = build(Options(root=root, out=root / "site", **kw))
+    assert result.report.ok, result.report.lines()
+    return root / "site"
+
+
+def html(site: Path, url: str) -> str:
+    return (site / url / "index.html").read_text(encoding="utf-8")
+
+
+def test_every_entry_and_index_page_exists(atlas_root: Path) -> None:
+    site = built(atlas_root)
+    for url in ["", "acteurs", "lieux", "programmes", "territoires", "thematiques", "a-z",
+                "acteurs/la-nef", "lieux/maison-de-l-ess-lille", "programmes/appel-a-projets-ptce",
+                "territoires/lille", "thematiques/finance-solidaire", "acteurs/types/cooperative",
+                "acteurs/types/scic", "programmes/types/appel-a-projets", "a-propos"]:
+        assert (site / url / "index.html").is_file(), url
+    assert (site / "404.html").is_file()
+    assert not (site / "accueil").exists()  # the home text is shown on the home page
+    assert "Bienvenue dans l'<strong>atlas</strong>" in html(site, "")
+
+
+def test_relations_are_shown_on_both_sides(atlas_root: Path) -> None:
+    site = built(atlas_root)
+    place = html(site, "lieux/maison-de-l-ess-lille")
+    assert "Structures présentes" in place and "/acteurs/la-nef/" in place and "/acteurs/cigales-hauts-de-france/" in place
+    cigales = html(site, "acteurs/cigales-hauts-de-france")
+    assert "Partenaires" in cigales and "/acteurs/la-nef/" in cigales  # declared by La NEF only
+    network = html(site, "acteurs/reseau-finance")
+    assert "Membres" in network and "/acteurs/la-nef/" in network
+    assert "Programmes portés ou financés" in network
+    nef = html(site, "acteurs/la-nef")
+    assert "Lauréat ou bénéficiaire de" in nef and "/programmes/appel-a-projets-ptce/" in nef
+    programme = html(site, "programmes/appel-a-projets-ptce")
+    assert "Mesures et volets" in programme and "/programmes/volet-local/" in programme
+    assert "3\u00a0M€" in programme and "15 juillet 2013" in programme
+
+
+def test_territory_lists_its_sub_territories_entries_and_theme_groups_by_kind(atlas_root: Path) -> None:
+    site = built(atlas_root)
+    metropole = html(site, "territoires/metropole-europeenne-de-lille")
+    for url in ("/acteurs/la-nef/", "/acteurs/l-aubergeoise/", "/lieux/maison-de-l-ess-lille/"):
+        assert url in metropole  # from Lille and Lille-Moulins
+    theme = html(site, "thematiques/finance-solidaire")
+    assert theme.index('id="dans-acteurs"') < theme.index('id="dans-programmes"')
+
+
+def test_french_collation_and_letter_anchors(atlas_root: Path) -> None:
+    site = built(atlas_root)
+    themes = html(site, "thematiques")
+    assert themes.index("Économie circulaire") < themes.index("Finance solidaire")
+    assert 'id="lettre-e"' in themes
+    actors = html(site, "acteurs")
+    l_section = actors[actors.index('id="lettre-l"'):]
+    assert "L&#39;Aubergeoise" in l_section and l_section.index("L&#39;Aubergeoise") < l_section.index("La NEF")
+
+
+def test_body_cross_links_and_sanitising(atlas_root: Path) -> None:
+    page = html(built(atlas_root), "acteurs/la-nef")
+    assert '<a href="/lieux/maison-de-l-ess-lille/"' in page
+    assert ">Les CIGALES</a>" in page  # empty link text takes the target's title
+    assert "<script>alert" not in page and "javascript:" not in page and "onclick" not in page
+
+
+def test_drafts_only_with_the_flag(atlas_root: Path) -> None:
+    assert not (built(atlas_root) / "acteurs/brouillon").exists()
+    assert (built(atlas_root, drafts=True) / "acteurs/brouillon/index.html").exists()
+
+
+@pytest.mark.parametrize("base_url, base_path", [("", "/"), ("https://example.org/atlas/", "/atlas/"),
+                                                 ("/atlas", "/atlas/")])
+def test_every_internal_link_resolves_at_root_and_under_a_sub_path(atlas_root: Path, base_url: str,
+                                                                    base_path: str) -> None:
+    site = built(atlas_root, base_url=base_url)
+    assert broken_links(site, base_path) == []
+    assert f'href="{base_path}assets/style.css"' in html(site, "acteurs/la-nef")
+
+
+def test_two_builds_are_byte_identical(atlas_root: Path, tmp_path: Path) -> None:
+    first = tree_digest(built(atlas_root))
+    shutil.rmtree(atlas_root / "site")
+    assert tree_digest(built(atlas_root, jobs=2)) == first
+
+
+def test_a_failed_build_leaves_the_previous_site_as_it_was(atlas_root: Path) -> None:
+    site = built(atlas_root)
+    before = tree_digest(site)
+    (atlas_root / "content/actors/la-nef.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    result = build(Options(root=atlas_root, out=site, use_cache=False))
+    assert not result.report.ok
+    assert tree_digest(site) == before
+    assert not list(atlas_root.glob(".site.*"))
+
+
+def test_deleted_entries_leave_no_stale_page(atlas_root: Path) -> None:
+    site = built(atlas_root)
+    assert (site / "acteurs/l-aubergeoise/index.html").exists()
+    (atlas_root / "content/actors/l-aubergeoise.md").unlink()
+    built(atlas_root)
+    assert not (site / "acteurs/l-aubergeoise").exists()
+    assert not (site / "acteurs/types/scic").exists()
+
+
+def test_cached_rebuild_equals_cold_build_and_rewrites_only_changed_pages(atlas_root: Path) -> None:
+    site = built(atlas_root, use_cache=True)
+    again = build(Options(root=atlas_root, out=site))
+    assert (again.rendered, again.written) == (0, 0)
+    path = atlas_root / "content/actors/l-aubergeoise.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nUn restaurant coopératif.\n", encoding="utf-8")
+    os.utime(path, ns=(0, 10**18))  # a distinct mtime the cache trusts
+    edited = build(Options(root=atlas_root, out=site))
+    assert edited.written == 1 and edited.rendered < edited.pages
+    cached = tree_digest(site)
+    shutil.rmtree(site)
+    assert tree_digest(built(atlas_root)) == cached
+
+
+def test_real_content_builds_and_every_internal_link_resolves(real_site: Path) -> None:
+    assert (real_site / "index.html").is_file()
+    assert broken_links(real_site) == []
