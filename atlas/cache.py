@@ -19,7 +19,7 @@ from .graph import Atlas
 from .model import Entry
 
 CACHE_DIR = ".atlas-cache"
-_FORMAT = 3
+_FORMAT = 4
 _TRUST_AFTER_NS = 2_000_000_000  # files modified in the last 2 s are re-read: mtime ticks are coarse
 
 
@@ -33,21 +33,17 @@ def code_digest() -> str:
 
 
 @dataclass
-class PageRecord:
-    deps: frozenset[tuple[str, ...]]
-    fingerprint: str
-    path: str
-
-
-@dataclass
 class Cache:
     """What the previous build knew; `dirty` when it must be saved."""
 
     location: Path | None = None
     code: str = ""
     files: dict[str, tuple[int, int, Any, list[Any]]] = field(default_factory=dict)
-    pages: dict[str, PageRecord] = field(default_factory=dict)
-    manifest: dict[str, str] = field(default_factory=dict)
+    global_digest: str = ""
+    deps: dict[str, str] = field(default_factory=dict)  # dependency -> its digest at the last build
+    pages: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # url -> (path, deps)
+    manifest: dict[str, str] = field(default_factory=dict)  # output path -> digest, as published
+    spare: dict[str, str] | None = None  # what the spare output folder holds, when known
     out: str = ""
 
     @classmethod
@@ -93,44 +89,42 @@ class Cache:
         return found[2], found[3]
 
 
-class Fingerprints:
-    """Current digest of each kind of dependency a page can record, memoised for one build."""
+class DepDigests:
+    """Current digest of each dependency a page can record, memoised for one build."""
 
-    def __init__(self, atlas: Atlas, global_digest: str) -> None:
+    def __init__(self, atlas: Atlas) -> None:
         self.atlas = atlas
-        self.global_digest = global_digest
-        self.memo: dict[tuple[str, ...], str] = {}
+        self.memo: dict[str, str] = {}
 
-    def page(self, deps: frozenset[tuple[str, ...]]) -> str:
-        h = hashlib.blake2b(self.global_digest.encode(), digest_size=12)
-        for dep in sorted(deps):
-            h.update(b"\0" + "\1".join(dep).encode() + b"=" + self.dep(dep).encode())
-        return h.hexdigest()
-
-    def dep(self, dep: tuple[str, ...]) -> str:
+    def __call__(self, dep: str) -> str:
         found = self.memo.get(dep)
         if found is None:
             found = self.memo[dep] = self._compute(dep)
         return found
 
-    def _compute(self, dep: tuple[str, ...]) -> str:
-        what = dep[0]
-        if what == "kind":
-            return _hash("\n".join(e.slug for e in self.atlas.by_kind.get(dep[1], [])))
-        entry = self.atlas.get(dep[1], dep[2])
+    def changed(self, previous: dict[str, str]) -> set[str]:
+        """The dependencies whose digest differs from the previous build's."""
+        return {dep for dep, old in previous.items() if self(dep) != old}
+
+    def _compute(self, dep: str) -> str:
+        what, _, rest = dep.partition(":")
+        if what == "k":
+            return _hash("\n".join(e.slug for e in self.atlas.by_kind.get(rest, [])))
+        kind, _, slug = rest.partition("/")
+        entry = self.atlas.get(kind, slug)
         if entry is None:
             return "-"
-        if what == "entry":
+        if what == "e":
             return entry.digest
-        if what == "card":
+        if what == "c":
             return _hash(repr(_card_fields(entry)))
-        if what == "inverse":
+        if what == "i":
             parts = [f"{k}:{n}:" + ",".join(e.slug for e in group)
                      for (k, n), group in sorted(self.atlas.inverse.get(entry.key, {}).items())]
             parts.append("m:" + ",".join(f"{e.kind}/{e.slug}" for e in self.atlas.mentions.get(entry.key, [])))
             parts.append("w:" + ",".join(f"{e.kind}/{e.slug}" for e in self.atlas.within.get(entry.key, [])))
             return _hash("\n".join(parts))
-        raise ValueError(f"unknown dependency {dep}")
+        raise ValueError(f"unknown dependency {dep!r}")
 
 
 def _card_fields(entry: Entry) -> tuple[Any, ...]:

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from .graph import Atlas, letter
 from .model import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Entry
-from .view import View, entry_url
+from .view import HOME_PAGE, View, entry_url
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def plan(atlas: Atlas) -> list[Page]:
         for type_ in types:
             pages.append(Page(f"{segment}/types/{type_}/", "list.html", "type_list", (kind, type_)))
     for entry in atlas.by_kind.get("pages", []):
-        if entry.slug != "accueil":
+        if entry.slug != HOME_PAGE:
             pages.append(Page(entry_url("pages", entry.slug), "page.html", "free_page", (entry.slug,)))
     return pages
 
@@ -73,7 +73,7 @@ def _type_links(view: View, kind: str) -> list[dict[str, Any]]:
     entries = view.listing(kind)
     found = sorted({e.get("type") for e in entries if e.get("type")})
     for e in entries:
-        view.deps.add(("card", e.kind, e.slug))
+        view.deps.add(f"c:{e.kind}/{e.slug}")
     counts = {t: sum(1 for e in entries if e.get("type") == t) for t in found}
     return [{"title": TYPE_LABELS[t], "url": f"{segment}/types/{t}/", "count": counts[t], "kind": kind}
             for t in found]

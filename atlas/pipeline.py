@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import config
-from .cache import Cache, Fingerprints, PageRecord
+from .cache import Cache, DepDigests
 from .graph import Atlas, link
 from .model import Entry
 from .outputs import FINISHERS, PRODUCERS
@@ -20,7 +20,7 @@ from .problems import AtlasError, Problem, Report
 from .render import Renderer
 from .source import discover, read_entry
 from .validate import validate
-from .write import Staging, check_out_dir, write_file
+from .write import Output, check_out_dir, place
 
 PARALLEL_THRESHOLD = 300  # below this many pages to render, forking workers costs more than it saves
 
@@ -77,46 +77,45 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     pages = plan(atlas)
     result.pages = len(pages)
     global_digest = _global_digest(root, site, options, cache.code)
-    prints = Fingerprints(atlas, global_digest)
-    previous = cache.manifest if out.exists() else {}
-    staging = Staging(out, previous)
-    try:
-        todo: list[Page] = []
-        records: dict[str, PageRecord] = {}
-        for page in pages:
-            old = cache.pages.get(page.url)
-            if (old is not None and old.path in previous and prints.page(old.deps) == old.fingerprint
-                    and staging.keep(old.path, previous[old.path])):
-                records[page.url] = old
-            else:
-                todo.append(page)
-        clock("plan")
-        rendered, problems = _render(todo, atlas, root, site, staging, previous, out, options.jobs)
-        result.report.extend(problems)
-        if not result.report.ok:
-            staging.abort()
-            return result
-        for page, (deps, h, written) in zip(todo, rendered):
-            staging.record(page.path, h, written)
-            records[page.url] = PageRecord(deps, prints.page(deps), page.path)
-        result.rendered = len(todo)
-        clock("render")
-        _copy_assets(root, staging)
-        for producer in PRODUCERS if extras is None else extras:
-            for path, data in producer(atlas, site):
-                staging.put(path, data)
-        clock("extras")
-        for finisher in FINISHERS if extras is None else []:
-            finisher(staging.dir, atlas, site)
-        clock("finish")
-        result.written = staging.written
-        staging.commit()
-        clock("write")
-    except BaseException:
-        staging.abort()
-        raise
+    digests = DepDigests(atlas)
+    output = Output(out, cache.manifest, cache.spare)
+    stale = (global_digest != cache.global_digest or not output.published)
+    changed = set() if stale else digests.changed(cache.deps)
+    todo: list[Page] = []
+    records: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for page in pages:
+        old = cache.pages.get(page.url)
+        if (not stale and old is not None and old[0] == page.path and changed.isdisjoint(old[1])
+                and page.path in output.published and output.keep(page.path, output.published[page.path])):
+            records[page.url] = old
+        else:
+            todo.append(page)
+    clock("plan")
+    rendered, problems = _render(todo, atlas, root, site, output, options.jobs)
+    result.report.extend(problems)
+    if not result.report.ok:
+        output.abort()
+        return result
+    for page, (deps, h, written) in zip(todo, rendered):
+        output.record(page.path, h, written)
+        records[page.url] = (page.path, deps)
+    result.rendered = len(todo)
+    clock("render")
+    _copy_assets(root, output)
+    for producer in PRODUCERS if extras is None else extras:
+        for path, data in producer(atlas, site):
+            output.put(path, data)
+    clock("extras")
+    for finisher in FINISHERS if extras is None else []:
+        finisher(output, atlas, site)
+    clock("finish")
+    result.written = output.written
+    spare = output.commit()
+    clock("write")
+    cache.global_digest = global_digest
     cache.pages = records
-    cache.manifest = staging.manifest
+    cache.deps = {dep: digests(dep) for dep in {d for _, deps in records.values() for d in deps}}
+    cache.manifest, cache.spare = output.manifest, spare
     if options.use_cache:
         cache.save()
     clock("cache")
@@ -156,13 +155,13 @@ def _global_digest(root: Path, site: dict[str, Any], options: Options, code: str
     return h.hexdigest()
 
 
-def _copy_assets(root: Path, staging: Staging) -> None:
+def _copy_assets(root: Path, output: Output) -> None:
     folder = root / "assets"
     if not folder.is_dir():
         return
     for path in sorted(folder.rglob("*")):
         if path.is_file() and not path.name.startswith("."):
-            staging.put("assets/" + path.relative_to(folder).as_posix(), path.read_bytes())
+            output.put("assets/" + path.relative_to(folder).as_posix(), path.read_bytes())
 
 
 # --- rendering, in this process or in forked workers that inherit the Atlas --------------------
@@ -170,16 +169,18 @@ def _copy_assets(root: Path, staging: Staging) -> None:
 _WORKER: dict[str, Any] = {}
 
 
-def _render(todo: list[Page], atlas: Atlas, root: Path, site: dict[str, Any], staging: Staging,
-            previous: dict[str, str], out: Path, jobs: int
-            ) -> tuple[list[tuple[frozenset[tuple[str, ...]], str, bool]], list[Problem]]:
+def _render(todo: list[Page], atlas: Atlas, root: Path, site: dict[str, Any], output: Output, jobs: int
+            ) -> tuple[list[tuple[tuple[str, ...], str, bool]], list[Problem]]:
+    if todo:
+        output.begin()
     _WORKER.clear()
-    _WORKER.update(atlas=atlas, templates=root / "templates", site=site, dir=staging.dir,
-                   previous=previous, out=out)
+    _WORKER.update(atlas=atlas, templates=root / "templates", site=site, dir=output.dir, holds=output.holds,
+                   published=output.published, out=output.out)
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1 or len(todo) < PARALLEL_THRESHOLD:
         results = [_render_one(page) for page in todo]
     else:
+        _make_dirs(output, todo)
         ctx = multiprocessing.get_context("fork")
         chunk = max(1, min(64, len(todo) // (jobs * 8)))
         with ctx.Pool(jobs) as pool:
@@ -197,7 +198,13 @@ def _render(todo: list[Page], atlas: Atlas, root: Path, site: dict[str, Any], st
     return rendered, sorted(set(problems))
 
 
-def _render_one(page: Page) -> tuple[frozenset[tuple[str, ...]], str, bool] | str:
+def _make_dirs(output: Output, todo: list[Page]) -> None:
+    """Create the page folders once, here, instead of racing for them in every worker."""
+    for page in todo:
+        output.make_parent(page.path)
+
+
+def _render_one(page: Page) -> tuple[tuple[str, ...], str, bool] | str:
     renderer = _WORKER.get("renderer")
     if renderer is None:
         renderer = _WORKER["renderer"] = Renderer(_WORKER["atlas"], _WORKER["templates"], _WORKER["site"])
@@ -205,8 +212,8 @@ def _render_one(page: Page) -> tuple[frozenset[tuple[str, ...]], str, bool] | st
         data, deps = renderer.render(page)
     except AtlasError as exc:
         return str(exc)
-    h, written = write_file(_WORKER["dir"], page.path, data, _WORKER["previous"], _WORKER["out"])
-    return deps, h, written
+    h, written = place(_WORKER["dir"], page.path, data, _WORKER["holds"], _WORKER["published"], _WORKER["out"])
+    return tuple(sorted(deps)), h, written
 
 
 class _Clock:

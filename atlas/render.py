@@ -63,13 +63,13 @@ class Renderer:
         if target is None:
             return None
         if self.view is not None:
-            self.view.deps.add(("card", kind, slug))
+            self.view.deps.add(f"c:{kind}/{slug}")
         return self.env.globals["base"] + entry_url(kind, slug), target.title
 
     def _markdown(self, text: str) -> Markup:
         return Markup(self.md.convert(text))
 
-    def render(self, page: Page) -> tuple[bytes, frozenset[tuple[str, ...]]]:
+    def render(self, page: Page) -> tuple[bytes, frozenset[str]]:
         """HTML bytes of a page and the dependencies read while making them."""
         self.view = View(self.atlas)
         try:

@@ -12,13 +12,16 @@ from typing import Any
 from .graph import Atlas, letter
 from .model import FORWARD_LABELS, INVERSE_LABELS, KINDS, SCHEMAS, TYPE_LABELS, Entry
 
-Dep = tuple[str, ...]
+HOME_PAGE = "accueil"  # content/pages/accueil.md is the home page's text
+Dep = str  # "c:kind/slug" card, "e:" whole entry, "i:" what points at it, "k:kind" the slug list
 
 
 def entry_url(kind: str, slug: str) -> str:
     """Site-relative URL of an entry page, without the base path."""
     segment = KINDS[kind][0]
-    return f"{segment}/{slug}/" if segment else f"{slug}/"
+    if kind == "pages":
+        return "" if slug == HOME_PAGE else f"{slug}/"
+    return f"{segment}/{slug}/"
 
 
 class View:
@@ -30,7 +33,7 @@ class View:
 
     def card(self, entry: Entry) -> dict[str, Any]:
         """What a list item shows: title, URL, kind, type, summary and theme links."""
-        self.deps.add(("card", entry.kind, entry.slug))
+        self.deps.add(f"c:{entry.kind}/{entry.slug}")
         kind_info = KINDS[entry.kind]
         return {
             "title": entry.title,
@@ -48,7 +51,7 @@ class View:
 
     def link(self, entry: Entry) -> dict[str, str]:
         """Just a title and a URL."""
-        self.deps.add(("card", entry.kind, entry.slug))
+        self.deps.add(f"c:{entry.kind}/{entry.slug}")
         return {"title": entry.title, "url": entry_url(entry.kind, entry.slug)}
 
     def cards(self, entries: list[Entry]) -> list[dict[str, Any]]:
@@ -56,21 +59,21 @@ class View:
 
     def listing(self, kind: str) -> list[Entry]:
         """Every entry of a kind; the page then depends on which entries exist."""
-        self.deps.add(("kind", kind))
+        self.deps.add(f"k:{kind}")
         return self.atlas.by_kind.get(kind, [])
 
     def count(self, kind: str) -> int:
-        self.deps.add(("kind", kind))
+        self.deps.add(f"k:{kind}")
         return len(self.atlas.by_kind.get(kind, []))
 
     def full(self, entry: Entry) -> Entry:
         """The whole entry: the page changes with any byte of its file."""
-        self.deps.add(("entry", entry.kind, entry.slug))
+        self.deps.add(f"e:{entry.kind}/{entry.slug}")
         return entry
 
     def relations(self, entry: Entry) -> list[dict[str, Any]]:
         """Every relation of an entry, forward and inverse, as titled groups of cards."""
-        self.deps.add(("inverse", entry.kind, entry.slug))
+        self.deps.add(f"i:{entry.kind}/{entry.slug}")
         atlas, groups = self.atlas, []
         for spec in SCHEMAS[entry.kind]:
             if spec.type in ("ref", "refs") and spec.name not in ("themes", "territory"):
@@ -91,7 +94,7 @@ class View:
 
     def within(self, entry: Entry) -> list[dict[str, Any]]:
         """For a territory or theme: everything under it (and its descendants), grouped by kind."""
-        self.deps.add(("inverse", entry.kind, entry.slug))
+        self.deps.add(f"i:{entry.kind}/{entry.slug}")
         found = self.atlas.within.get(entry.key, [])
         groups = []
         for kind in ("actors", "places", "programmes", "territories"):
@@ -103,12 +106,12 @@ class View:
     def ancestors(self, entry: Entry) -> list[dict[str, str]]:
         chain = self.atlas.ancestors(entry)
         for e in chain:
-            self.deps.add(("card", e.kind, e.slug))
-            self.deps.add(("entry", e.kind, e.slug))  # their parent field decides the chain
+            self.deps.add(f"c:{e.kind}/{e.slug}")
+            self.deps.add(f"e:{e.kind}/{e.slug}")  # their parent field decides the chain
         return [self.link(e) for e in reversed(chain)]
 
     def by_type(self, kind: str, type_: str) -> list[Entry]:
-        self.deps.add(("kind", kind))
+        self.deps.add(f"k:{kind}")
         for e in self.atlas.by_kind.get(kind, []):
-            self.deps.add(("card", e.kind, e.slug))
+            self.deps.add(f"c:{e.kind}/{e.slug}")
         return self.atlas.by_type.get((kind, type_), [])

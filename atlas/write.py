@@ -1,10 +1,12 @@
-"""Write the site: into a staging folder beside the output, then swap it in at once.
+"""Write the site: prepare the next version beside the output, then swap it in at once.
 
-A build never touches the published folder until everything is ready: files whose bytes did
-not change are hard-linked from the previous output (so they are not rewritten), the rest are
-written, and the staging folder replaces the output with one atomic exchange of directory
-entries (Linux renameat2 RENAME_EXCHANGE). Killed at any moment, the output is the old site or
-the new one, never a mix.
+The output is double-buffered. Beside `site/` lives a spare folder `.site.spare` holding an
+older complete version; a build brings the spare up to date — writing only the files whose bytes
+differ from what it holds, hard-linking files that the published site already has, deleting
+pages that no longer exist — and then exchanges the two folders with one system call
+(Linux renameat2 RENAME_EXCHANGE). The old site becomes the next spare. Killed at any moment,
+`site/` is the old site or the new one, never a mix; a marker file says when the spare is
+half-updated, and such a spare is rebuilt from scratch next time.
 """
 
 from __future__ import annotations
@@ -25,11 +27,10 @@ _AT_FDCWD = -100
 def check_out_dir(out: Path, root: Path) -> None:
     """Refuse output folders whose replacement would destroy something precious."""
     out, root = out.resolve(), root.resolve()
-    forbidden = {Path("/"), Path.home().resolve(), root, (root / "content").resolve(),
-                 (root / "templates").resolve(), (root / "assets").resolve()}
-    if out in forbidden or out in root.parents or root == out or (root / "content") in out.parents:
-        raise AtlasError(f"refusing to write the site into {out}: it would replace that folder",
-                         ) from None
+    precious = {Path("/"), Path.home().resolve(), root, *(root / n for n in ("content", "templates", "assets"))}
+    if out in precious or out in root.parents or any(p in out.parents for p in precious if p != root and p != Path("/")
+                                                     and p != Path.home().resolve()):
+        raise AtlasError(f"refusing to write the site into {out}: the build replaces that folder whole")
     if out.exists() and not out.is_dir():
         raise AtlasError(f"{out} exists and is not a folder")
     if out.is_dir() and any(out.iterdir()) and not (out / "index.html").exists():
@@ -37,78 +38,150 @@ def check_out_dir(out: Path, root: Path) -> None:
                          "(no index.html)")
 
 
-class Staging:
-    """A folder being filled with the next version of the site."""
+class Output:
+    """The next version of the site, being prepared in the spare folder."""
 
-    def __init__(self, out: Path, previous: dict[str, str]) -> None:
+    def __init__(self, out: Path, published: dict[str, str], spare: dict[str, str] | None) -> None:
         self.out = out
-        self.previous = previous  # path -> digest of what the current output holds
-        self.dir = out.parent / f".{out.name}.staging-{os.getpid()}"
+        self.published = published if out.is_dir() else {}
+        self.dir = out.parent / f".{out.name}.spare"
+        self.marker = out.parent / f".{out.name}.spare-incomplete"
+        for stale in out.parent.glob(f".{out.name}.staging-*"):  # left by older versions
+            shutil.rmtree(stale, ignore_errors=True)
+        usable = spare is not None and self.dir.is_dir() and not self.marker.exists()
+        self.holds: dict[str, str] = dict(spare) if usable and spare is not None else {}
         self.manifest: dict[str, str] = {}
         self.written = 0
         self.linked = 0
         self._dirs: set[str] = set()
-        for stale in out.parent.glob(f".{out.name}.staging-*"):
-            shutil.rmtree(stale, ignore_errors=True)  # left by a killed build
-        for stale in out.parent.glob(f".{out.name}.old-*"):
-            shutil.rmtree(stale, ignore_errors=True)
-        self.dir.mkdir(parents=True)
+        self._begun = False
+        self._reuse = usable
 
-    def _parent(self, path: str) -> None:
+    def begin(self) -> None:
+        """Mark the spare as being modified; start from scratch when it cannot be trusted."""
+        if self._begun:
+            return
+        self._begun = True
+        self.marker.touch()
+        if not self._reuse:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir.mkdir(parents=True)
+
+    @property
+    def unchanged(self) -> bool:
+        """True when the new manifest equals the published one: nothing to swap."""
+        return self.manifest == self.published and self.out.is_dir()
+
+    def make_parent(self, path: str) -> None:
         folder = path.rpartition("/")[0]
         if folder and folder not in self._dirs:
             os.makedirs(self.dir / folder, exist_ok=True)
             self._dirs.add(folder)
 
     def put(self, path: str, data: bytes) -> None:
-        """Add a file; hard-link the old one when its bytes are the same."""
-        if path in self.manifest:
-            raise AtlasError(f"two pages would be written to {path}")
-        h = digest(data)
-        self._parent(path)
-        if self.previous.get(path) == h and self.keep(path, h):
-            return
-        with open(self.dir / path, "wb") as fh:
-            fh.write(data)
-        self.manifest[path] = h
-        self.written += 1
+        """Add a file to the next version."""
+        self.record(path, *place(self.dir, path, data, self.holds, self.published, self.out, self.make_parent,
+                                 self.begin))
 
     def keep(self, path: str, h: str) -> bool:
-        """Reuse the current output's file for `path` (known to have digest `h`)."""
-        self._parent(path)
-        try:
-            os.link(self.out / path, self.dir / path)
-        except OSError:
-            return False
-        self.manifest[path] = h
-        self.linked += 1
+        """The next version has the published file for `path` (digest `h`) unchanged."""
+        if self.holds.get(path) != h:
+            self.begin()
+            self.make_parent(path)
+            if not _link(self.out / path, self.dir / path):
+                return False
+        self.record(path, h, False)
         return True
 
     def record(self, path: str, h: str, written: bool) -> None:
-        """A file written into the staging folder by another process."""
         if path in self.manifest:
             raise AtlasError(f"two pages would be written to {path}")
         self.manifest[path] = h
         if written:
             self.written += 1
-        else:
+        elif self.holds.get(path) != h:
             self.linked += 1
 
-    def commit(self) -> None:
-        """Make the staging folder the output, atomically; remove the old output."""
-        if self.out.exists():
-            old = self.out.parent / f".{self.out.name}.old-{os.getpid()}"
-            if _exchange(self.dir, self.out):
-                self.dir.rename(old)
-            else:  # no renameat2: two renames, a tiny window without an output folder
-                self.out.rename(old)
-                self.dir.rename(self.out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
+    def commit(self) -> dict[str, str] | None:
+        """Publish the next version; return what the spare holds afterwards (None: unknown)."""
+        if self.unchanged:
+            return None if self._begun else self.holds
+        self.begin()
+        for path in sorted(set(self.holds) - set(self.manifest), reverse=True):
+            _remove(self.dir, path)
+        for extra in _stray_files(self.dir, self.manifest):
+            _remove(self.dir, extra)
+        if not self.out.exists():
             self.dir.rename(self.out)
+            self.marker.unlink(missing_ok=True)
+            return None
+        if not _exchange(self.dir, self.out):  # no renameat2: two renames, a tiny window without a site
+            old = self.out.parent / f".{self.out.name}.old"
+            shutil.rmtree(old, ignore_errors=True)
+            self.out.rename(old)
+            self.dir.rename(self.out)
+            old.rename(self.dir)
+        self.marker.unlink(missing_ok=True)
+        return self.published
 
     def abort(self) -> None:
-        shutil.rmtree(self.dir, ignore_errors=True)
+        """Leave the published site alone; the spare stays marked incomplete if it was touched."""
+
+
+def place(folder: Path, path: str, data: bytes, holds: dict[str, str], published: dict[str, str], out: Path,
+          parent=None, begin=None) -> tuple[str, bool]:
+    """Put `data` at folder/path unless it is there already; (digest, written?). Worker-safe."""
+    h = digest(data)
+    if holds.get(path) == h:
+        return h, False
+    if begin is not None:
+        begin()
+    target = folder / path
+    if parent is not None:
+        parent(path)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    if published.get(path) == h and _link(out / path, target):
+        return h, False
+    tmp = target.with_name(f".{target.name}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, target)  # never write into a file the published site may share by hard link
+    return h, True
+
+
+def _link(source: Path, target: Path) -> bool:
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.unlink(missing_ok=True)
+        os.link(source, tmp)
+        os.replace(tmp, target)
+        return True
+    except OSError:
+        return False
+
+
+def _remove(folder: Path, path: str) -> None:
+    target = folder / path
+    target.unlink(missing_ok=True)
+    parent = target.parent
+    while parent != folder:
+        try:
+            parent.rmdir()
+        except OSError:
+            break
+        parent = parent.parent
+
+
+def _stray_files(folder: Path, manifest: dict[str, str]) -> list[str]:
+    """Files in the folder that no manifest knows (e.g. temporary files of a killed build)."""
+    stray = []
+    for dirpath, _, files in os.walk(folder):
+        for name in files:
+            rel = os.path.relpath(os.path.join(dirpath, name), folder).replace(os.sep, "/")
+            if rel not in manifest:
+                stray.append(rel)
+    return stray
 
 
 def _exchange(a: Path, b: Path) -> bool:
@@ -119,21 +192,4 @@ def _exchange(a: Path, b: Path) -> bool:
     except (OSError, AttributeError):
         return False
     renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
-    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
-
-
-def write_file(root: Path, path: str, data: bytes, previous: dict[str, str], out: Path) -> tuple[str, bool]:
-    """For worker processes: put one file into a staging folder; (digest, written?)."""
-    h = digest(data)
-    target = root / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if previous.get(path) == h:
-        try:
-            os.link(out / path, target)
-            return h, False
-        except OSError:
-            pass
-    with open(target, "wb") as fh:
-        fh.write(data)
-    return h, True
+    return renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
