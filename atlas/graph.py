@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
-from .model import ENTRY_KINDS, KINDS, LINK_PREFIX, SCHEMAS, SYMMETRIC, Entry
-from .problems import Problem, closest
+from .model import ENTRY_KINDS, KINDS, SCHEMAS, SYMMETRIC, Entry
+from .problems import AtlasError, Problem, closest
 
 Key = tuple[str, str]
 REF_KIND = {(kind, f.name): f.ref for kind, fields in SCHEMAS.items() for f in fields if f.ref}
-# [text](acteur:slug) in Markdown bodies; the target may carry a #fragment.
-CROSS_LINK = re.compile(r"\]\(\s*<?(" + "|".join(LINK_PREFIX) + r"):([^)\s>#]*)(#[^)\s>]*)?>?\s*\)")
 
 
 def sort_key(title: str) -> str:
@@ -36,6 +34,7 @@ def letter(title: str) -> str:
 class Atlas:
     """Every valid entry, its references resolved, and who points at whom."""
 
+    root: Path | None = None  # where entry files are, to read bodies the cache left out
     entries: dict[Key, Entry] = field(default_factory=dict)
     by_kind: dict[str, list[Entry]] = field(default_factory=dict)
     # target -> (source kind, field) -> sources, in sorted order
@@ -57,6 +56,17 @@ class Atlas:
     def pointing(self, entry: Entry, kind: str, name: str) -> list[Entry]:
         """Entries of `kind` whose field `name` points at `entry`."""
         return self.inverse.get(entry.key, {}).get((kind, name), [])
+
+    def with_body(self, entry: Entry) -> Entry:
+        """The entry with its Markdown body, read again from its file if the cache dropped it."""
+        if entry.body is not None:
+            return entry
+        from .source import read_entry
+
+        if self.root is None:
+            raise AtlasError(f"{entry.path}: body not loaded")
+        raw = read_entry(self.root / entry.path, self.root)
+        return replace(entry, body=raw.body)
 
     def all(self) -> list[Entry]:
         """Every entry, in collation order."""
@@ -81,10 +91,10 @@ class Atlas:
         return chain
 
 
-def link(entries: list[Entry], drafts: bool = False) -> tuple[Atlas, list[Problem]]:
+def link(entries: list[Entry], drafts: bool = False, root: Path | None = None) -> tuple[Atlas, list[Problem]]:
     """Build the Atlas from validated entries; report unknown, wrong-kind and cyclic references."""
     problems: list[Problem] = []
-    atlas = Atlas()
+    atlas = Atlas(root=root)
     keyed: dict[Key, Entry] = {}
     for entry in sorted(entries, key=lambda e: e.path):
         if entry.get("draft") and not drafts:
@@ -171,14 +181,10 @@ def _cross_links(atlas: Atlas, slugs_by_kind: dict[str, set[str]],
     problems = []
     mentions: dict[Key, list[Entry]] = defaultdict(list)
     for entry in atlas.all():
-        if ":" not in entry.body:
-            continue
-        for match in CROSS_LINK.finditer(entry.body):
-            kind, slug = LINK_PREFIX[match.group(1)], match.group(2)
-            line = entry.body_line + entry.body.count("\n", 0, match.start())
+        for kind, slug, line in entry.links:
             if slug not in slugs_by_kind[kind]:
                 problem = _unknown(entry, "body", kind, slug, slugs_by_kind, kinds_of_slug)
-                problems.append(Problem(entry.path, line, "body", f"link to {match.group(1)}:{slug}: "
+                problems.append(Problem(entry.path, line, "body", f"link to {KINDS[kind][1]}:{slug}: "
                                         + problem.message, problem.hint))
             elif (kind, slug) != entry.key and entry not in mentions[(kind, slug)]:
                 mentions[(kind, slug)].append(entry)

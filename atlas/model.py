@@ -157,9 +157,10 @@ class Entry:
     path: str  # relative to the project root, with forward slashes
     values: dict[str, Any]
     lines: dict[str, int]  # field path ('places.1', 'geo.lat') -> line in the file
-    body: str
+    body: str | None  # None when the entry came from the cache: read again when a page needs it
     body_line: int  # line of the file where the body starts
     digest: str  # hash of the file's bytes
+    links: tuple[tuple[str, str, int], ...] = ()  # cross-links in the body: (kind, slug, line)
 
     @property
     def key(self) -> tuple[str, str]:

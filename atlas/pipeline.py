@@ -5,8 +5,9 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -54,7 +55,7 @@ def check(options: Options, cache: Cache | None = None) -> Result:
     clock = _Clock(result)
     entries = read(options.root, result.report, cache)
     clock("read")
-    atlas, problems = link(entries, options.drafts)
+    atlas, problems = link(entries, options.drafts, options.root)
     result.report.extend(problems)
     result.atlas = atlas
     clock("link")
@@ -98,7 +99,7 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
         return result
     for page, (deps, h, written) in zip(todo, rendered):
         output.record(page.path, h, written)
-        records[page.url] = (page.path, deps)
+        records[page.url] = (page.path, tuple(map(sys.intern, deps)))
     result.rendered = len(todo)
     clock("render")
     _copy_assets(root, output)
@@ -136,7 +137,7 @@ def read(root: Path, report: Report, cache: Cache | None) -> list[Entry]:
             entry, entry_problems = validate(read_entry(path, root))
         else:
             entry, entry_problems = found
-        seen[rel] = (stat.st_size, stat.st_mtime_ns, entry, entry_problems)
+        seen[rel] = (stat.st_size, stat.st_mtime_ns, entry and replace(entry, body=None), entry_problems)
         report.extend(entry_problems)
         if entry is not None:
             entries.append(entry)

@@ -8,11 +8,13 @@ import re
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from .model import SCHEMAS, SLUG_PATTERN, Entry, Field, field_map
+from .model import LINK_PREFIX, SCHEMAS, SLUG_PATTERN, Entry, Field, field_map
 from .problems import WARNING, Problem, closest
 from .source import RawEntry
 
 _SLUG = re.compile(SLUG_PATTERN)
+# [text](acteur:slug) in Markdown bodies; the target may carry a #fragment.
+CROSS_LINK = re.compile(r"\]\(\s*<?(" + "|".join(LINK_PREFIX) + r"):([^)\s>#]*)(#[^)\s>]*)?>?\s*\)")
 URL_SCHEMES = ("http", "https", "mailto")
 
 
@@ -51,8 +53,17 @@ def validate(raw: RawEntry) -> tuple[Entry | None, list[Problem]]:
                                     f"add '{spec.name}: ...' to the front matter"))
     if any(p.severity != WARNING for p in problems):
         return None, problems
-    entry = Entry(raw.kind, raw.slug, raw.path, values, raw.lines, raw.body, raw.body_line, raw.digest)
+    entry = Entry(raw.kind, raw.slug, raw.path, values, raw.lines, raw.body, raw.body_line, raw.digest,
+                  cross_links(raw.body, raw.body_line))
     return entry, problems
+
+
+def cross_links(body: str, body_line: int) -> tuple[tuple[str, str, int], ...]:
+    """Every `[text](acteur:slug)` of a body, with its kind, slug and line in the file."""
+    if ":" not in body:
+        return ()
+    return tuple((LINK_PREFIX[m.group(1)], m.group(2), body_line + body.count("\n", 0, m.start()))
+                 for m in CROSS_LINK.finditer(body))
 
 
 def _line(raw: RawEntry, path: str) -> int:

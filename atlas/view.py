@@ -69,7 +69,7 @@ class View:
     def full(self, entry: Entry) -> Entry:
         """The whole entry: the page changes with any byte of its file."""
         self.deps.add(f"e:{entry.kind}/{entry.slug}")
-        return entry
+        return self.atlas.with_body(entry)
 
     def relations(self, entry: Entry) -> list[dict[str, Any]]:
         """Every relation of an entry, forward and inverse, as titled groups of cards."""

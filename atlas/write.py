@@ -101,16 +101,17 @@ class Output:
             self.written += 1
         elif self.holds.get(path) != h:
             self.linked += 1
+        self.holds[path] = h  # what the spare folder holds now
 
     def commit(self) -> dict[str, str] | None:
         """Publish the next version; return what the spare holds afterwards (None: unknown)."""
         if self.unchanged:
-            return None if self._begun else self.holds
+            self.marker.unlink(missing_ok=True)  # the spare is consistent: every change was recorded
+            return self.holds
         self.begin()
         for path in sorted(set(self.holds) - set(self.manifest), reverse=True):
             _remove(self.dir, path)
-        for extra in _stray_files(self.dir, self.manifest):
-            _remove(self.dir, extra)
+            del self.holds[path]
         if not self.out.exists():
             self.dir.rename(self.out)
             self.marker.unlink(missing_ok=True)
@@ -171,17 +172,6 @@ def _remove(folder: Path, path: str) -> None:
         except OSError:
             break
         parent = parent.parent
-
-
-def _stray_files(folder: Path, manifest: dict[str, str]) -> list[str]:
-    """Files in the folder that no manifest knows (e.g. temporary files of a killed build)."""
-    stray = []
-    for dirpath, _, files in os.walk(folder):
-        for name in files:
-            rel = os.path.relpath(os.path.join(dirpath, name), folder).replace(os.sep, "/")
-            if rel not in manifest:
-                stray.append(rel)
-    return stray
 
 
 def _exchange(a: Path, b: Path) -> bool:
