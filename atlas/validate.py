@@ -13,6 +13,7 @@ from .problems import WARNING, Problem, closest
 from .source import RawEntry
 
 _SLUG = re.compile(SLUG_PATTERN)
+_SPACE = re.compile(r"\s")
 # [text](acteur:slug) in Markdown bodies; the target may carry a #fragment.
 CROSS_LINK = re.compile(r"\]\(\s*<?(" + "|".join(LINK_PREFIX) + r"):([^)\s>#]*)(#[^)\s>]*)?>?\s*\)")
 URL_SCHEMES = ("http", "https", "mailto")
@@ -101,7 +102,7 @@ def check_url(value: Any, spec: Field, raw: RawEntry, path: str) -> str:
         raise Invalid(f"'{text}' is not an http, https or mailto URL", "write the full address, https://…")
     if parts.scheme.lower() != "mailto" and not parts.netloc:
         raise Invalid(f"'{text}' has no host name", "write the full address, https://…")
-    if any(c.isspace() for c in text):
+    if _SPACE.search(text):
         raise Invalid(f"'{text}' contains spaces", "encode spaces as %20")
     return text
 
