@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -14,13 +15,19 @@ Key = tuple[str, str]
 REF_KIND = {(kind, f.name): f.ref for kind, fields in SCHEMAS.items() for f in fields if f.ref}
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def sort_key(title: str) -> str:
     """French collation by one documented rule: ignore case, accents and punctuation; keep articles.
 
     « Économie » sorts with E and « L'Aubergeoise » with L.
     """
-    folded = unicodedata.normalize("NFKD", title.casefold().replace("œ", "oe").replace("æ", "ae"))
-    return " ".join("".join(c if c.isalnum() else " " for c in folded if not unicodedata.combining(c)).split())
+    folded = title.casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded.replace("œ", "oe").replace("æ", "ae"))
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
 
 
 def letter(title: str) -> str:
@@ -196,20 +203,28 @@ def _indexes(atlas: Atlas) -> None:
     """Territories and themes list everything under them and their descendants; types group entries."""
     within: dict[Key, list[Entry]] = defaultdict(list)
     by_type: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    chains: dict[Key, list[Entry]] = {}
+
+    def chain(node: Entry) -> list[Entry]:
+        found = chains.get(node.key)
+        if found is None:
+            found = chains[node.key] = [node] + atlas.ancestors(node)
+        return found
+
     for entry in atlas.all():
         if entry.kind in ("actors", "places", "programmes") and "type" in entry.values:
             by_type[(entry.kind, entry.values["type"])].append(entry)
         if entry.kind in ENTRY_KINDS and entry.kind != "themes" and "territory" in entry.values:
             home = atlas.get("territories", entry.values["territory"])
             if home is not None:
-                for territory in [home] + atlas.ancestors(home):
+                for territory in chain(home):
                     within[territory.key].append(entry)
         for theme_slug in entry.values.get("themes", ()):
             theme = atlas.get("themes", theme_slug)
             if theme is None:
                 continue
-            for node in [theme] + atlas.ancestors(theme):
-                if entry not in within[node.key][-1:]:
+            for node in chain(theme):
+                if not within[node.key] or within[node.key][-1] is not entry:
                     within[node.key].append(entry)
     atlas.within = dict(within)
     atlas.by_type = dict(by_type)

@@ -148,7 +148,7 @@ def field_map(kind: str) -> dict[str, Field]:
     return {f.name: f for f in SCHEMAS[kind]}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality: one object per entry, cheap to compare and hash
 class Entry:
     """One validated entry. `values` holds only the fields present, already typed."""
 
@@ -161,10 +161,10 @@ class Entry:
     body_line: int  # line of the file where the body starts
     digest: str  # hash of the file's bytes
     links: tuple[tuple[str, str, int], ...] = ()  # cross-links in the body: (kind, slug, line)
+    key: tuple[str, str] = field(init=False)
 
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.kind, self.slug)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", (self.kind, self.slug))
 
     @property
     def title(self) -> str:

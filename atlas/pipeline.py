@@ -125,19 +125,22 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
 
 def read(root: Path, report: Report, cache: Cache | None) -> list[Entry]:
     """Discover, parse and validate every file, reusing the cache for unchanged ones."""
+    root = root.resolve()
     files, problems = discover(root)
     report.extend(problems)
     entries: list[Entry] = []
     seen: dict[str, tuple[int, int, Any, list[Problem]]] = {}
+    prefix = len(str(root)) + 1
     for path in files:
-        rel = path.relative_to(root).as_posix()
-        stat = path.stat()
+        rel = str(path)[prefix:].replace(os.sep, "/")
+        stat = os.stat(path)
         found = cache.cached_file(rel, stat) if cache is not None else None
         if found is None:
             entry, entry_problems = validate(read_entry(path, root))
+            seen[rel] = (stat.st_size, stat.st_mtime_ns, entry and replace(entry, body=None), entry_problems)
         else:
             entry, entry_problems = found
-        seen[rel] = (stat.st_size, stat.st_mtime_ns, entry and replace(entry, body=None), entry_problems)
+            seen[rel] = (stat.st_size, stat.st_mtime_ns, entry, entry_problems)
         report.extend(entry_problems)
         if entry is not None:
             entries.append(entry)
