@@ -68,12 +68,14 @@ class Atlas:
         """The entry with its Markdown body, read again from its file if the cache dropped it."""
         if entry.body is not None:
             return entry
-        from .source import read_entry
+        from .source import read_body
 
         if self.root is None:
             raise AtlasError(f"{entry.path}: body not loaded")
-        raw = read_entry(self.root / entry.path, self.root)
-        return replace(entry, body=raw.body)
+        try:
+            return replace(entry, body=read_body(self.root / entry.path))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AtlasError(f"{entry.path}: changed or removed during the build ({exc})") from exc
 
     def all(self) -> list[Entry]:
         """Every entry, in collation order."""

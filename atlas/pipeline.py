@@ -137,10 +137,11 @@ def read(root: Path, report: Report, cache: Cache | None) -> list[Entry]:
         found = cache.cached_file(rel, stat) if cache is not None else None
         if found is None:
             entry, entry_problems = validate(read_entry(path, root))
-            seen[rel] = (stat.st_size, stat.st_mtime_ns, entry and replace(entry, body=None), entry_problems)
+            if entry is not None:  # bodies are read again by the pages that show them: memory stays flat
+                entry = replace(entry, body=None)
         else:
             entry, entry_problems = found
-            seen[rel] = (stat.st_size, stat.st_mtime_ns, entry, entry_problems)
+        seen[rel] = (stat.st_size, stat.st_mtime_ns, entry, entry_problems)
         report.extend(entry_problems)
         if entry is not None:
             entries.append(entry)

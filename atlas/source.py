@@ -115,6 +115,15 @@ def read_entry(path: Path, root: Path) -> RawEntry:
     return parse_bytes(data, kind, stem, rel)
 
 
+def read_body(path: Path) -> str:
+    """Just the Markdown body of an entry file that parsed before (no YAML work for .md files)."""
+    data = path.read_bytes()
+    if not path.name.endswith(".md"):
+        return parse_bytes(data, path.parent.name, path.name.rsplit(".", 1)[0], path.name).body
+    text = data.decode("utf-8").removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return split_front_matter(text)[2]
+
+
 def parse_bytes(data: bytes, kind: str, stem: str, rel: str) -> RawEntry:
     """Parse the bytes of one entry file (front matter + Markdown, or YAML only)."""
     h = digest(data)
