@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import config, freshness
+from . import config
 from .cache import Cache, Fingerprints, PageRecord
 from .graph import Atlas, link
 from .model import Entry
@@ -74,7 +74,9 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
         return result
     clock = _Clock(result)
     atlas = result.atlas
-    site.update(freshness.page_settings(atlas, site))  # before the digest: it decides « à vérifier »
+    from .freshness import page_settings
+
+    site.update(page_settings(atlas, site))  # before the digest: it decides « à vérifier »
     pages = plan(atlas)
     result.pages = len(pages)
     global_digest = _global_digest(root, site, options, cache.code)
