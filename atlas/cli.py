@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import time
 from pathlib import Path
@@ -34,6 +35,10 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate content only; writes nothing",
                        description="Read, parse, validate and link content/ and report every problem.")
     _common(c)
+    c.add_argument("--stale", type=int, metavar="MONTHS", help="also list entries whose 'updated' date is "
+                   "older than MONTHS months, or missing")
+    c.add_argument("--today", type=dt.date.fromisoformat, metavar="YYYY-MM-DD", help="reference date for "
+                   "--stale (default: today)")
     s = sub.add_parser("serve", help="preview with live reload", description="Build, serve on 127.0.0.1 "
                        "and rebuild on every change of content/, templates/ or assets/.")
     _common(s)
@@ -45,6 +50,22 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("kind")
     n.add_argument("title")
     n.add_argument("--root", type=Path, default=Path("."))
+    sc = sub.add_parser("schema", help="write JSON Schemas and CONTRIBUTING.md's field reference",
+                        description="Generate schemas/<kind>.schema.json and the field reference of "
+                        "CONTRIBUTING.md from atlas/model.py.")
+    sc.add_argument("--out", type=Path, help="schemas folder (default: schemas/)")
+    sc.add_argument("--check", action="store_true", help="write nothing; exit 1 if a generated file is stale")
+    sc.add_argument("--root", type=Path, default=Path("."))
+    d = sub.add_parser("diff", help="list pages added, changed and removed, in Markdown",
+                       description="Compare two built sites byte for byte, or the build of a git ref "
+                       "with the current content (--git), for a pull-request comment.")
+    d.add_argument("old", nargs="?", type=Path, metavar="OLD_SITE")
+    d.add_argument("new", nargs="?", type=Path, metavar="NEW_SITE")
+    d.add_argument("--git", metavar="REF", help="build REF (with its own code) as the old site; the new "
+                   "one is NEW_SITE, or the current content built to a temporary folder")
+    d.add_argument("--base-url", help="base URL for the builds --git makes")
+    d.add_argument("--limit", type=int, default=200, help="pages listed per group (default: 200)")
+    d.add_argument("--root", type=Path, default=Path("."))
     return p
 
 
@@ -60,6 +81,13 @@ def main(argv: list[str] | None = None) -> int:
             start = time.perf_counter()
             result = check(Options(root=args.root, drafts=args.drafts, strict=args.strict))
             _print_report(result.report, args.format)
+            if args.stale is not None and result.atlas is not None:
+                from .freshness import stale_entries
+
+                stale = stale_entries(result.atlas, args.stale, args.today or dt.date.today())
+                for problem in stale:
+                    print(problem.github() if args.format == "github" else problem.format())
+                print(f"check: {len(stale)} entries to re-check (--stale {args.stale})", file=sys.stderr)
             entries = len(result.atlas.entries) if result.atlas else 0
             print(f"check: {entries} entries, {result.report.summary()} "
                   f"in {time.perf_counter() - start:.2f} s", file=sys.stderr)
@@ -87,6 +115,14 @@ def main(argv: list[str] | None = None) -> int:
             from .scaffold import new
 
             return new(args)
+        if args.command == "schema":
+            from .docgen import command
+
+            return command(args)
+        if args.command == "diff":
+            from .sitediff import command as diff
+
+            return diff(args)
     except AtlasError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

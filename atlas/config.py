@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "licence_data": "Licence Ouverte 2.0",
     "tiles_url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "tiles_attribution": "© les contributeurs d'OpenStreetMap",
+    "stale_months": 18,  # pages say « à vérifier » when `updated` is this much older than the newest one
 }
 
 

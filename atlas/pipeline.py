@@ -75,6 +75,9 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
         return result
     clock = _Clock(result)
     atlas = result.atlas
+    from .freshness import page_settings
+
+    site.update(page_settings(atlas, site))  # before the digest: it decides « à vérifier »
     pages = plan(atlas)
     result.pages = len(pages)
     global_digest = _global_digest(root, site, options, cache.code)

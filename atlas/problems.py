@@ -8,6 +8,7 @@ from typing import Iterable
 
 ERROR = "error"
 WARNING = "warning"
+NOTICE = "notice"  # informational, never counted (e.g. entries to re-check)
 
 
 class AtlasError(Exception):
@@ -29,13 +30,13 @@ class Problem:
         """`path:line: field: message (hint)`, the one format every command prints."""
         where = f"{self.path}:{self.line}" if self.line else self.path
         what = f"{self.field}: {self.message}" if self.field else self.message
-        tag = "" if self.severity == ERROR else "warning: "
+        tag = "" if self.severity == ERROR else f"{self.severity}: "
         hint = f" ({self.hint})" if self.hint else ""
         return f"{where}: {tag}{what}{hint}"
 
     def github(self) -> str:
         """A GitHub Actions workflow command that annotates the line in a pull request."""
-        level = "error" if self.severity == ERROR else "warning"
+        level = self.severity if self.severity in (ERROR, NOTICE) else "warning"
         text = f"{self.field}: {self.message}" if self.field else self.message
         if self.hint:
             text += f" ({self.hint})"
