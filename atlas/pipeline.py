@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field, replace
@@ -15,11 +16,11 @@ from . import config
 from .cache import Cache, DepDigests
 from .graph import Atlas, link
 from .model import Entry
-from .outputs import FINISHERS, PRODUCERS
+from .outputs import FINISHERS, PRODUCERS, Finisher
 from .pages import Page, plan
 from .problems import AtlasError, Problem, Report
 from .render import Renderer
-from .source import discover, read_entry
+from .source import digest, discover, read_entry
 from .validate import validate
 from .write import Output, check_out_dir, place
 
@@ -111,7 +112,7 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
             output.put(path, data)
     clock("extras")
     for finisher in FINISHERS if extras is None else []:
-        finisher(output, atlas, site)
+        _finish(finisher, output, atlas, site, options)
     clock("finish")
     result.written = output.written
     spare = output.commit()
@@ -124,6 +125,26 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
         cache.save()
     clock("cache")
     return result
+
+
+def _finish(finisher: Finisher, output: Output, atlas: Atlas, site: dict[str, Any], options: Options) -> None:
+    """Run a finisher on the next site, or keep its previous files when nothing else changed."""
+    prefix = finisher.folder.strip("/") + "/"
+    owned = {p: h for p, h in output.published.items() if p.startswith(prefix)}
+    others = {p: h for p, h in output.published.items() if not p.startswith(prefix)}
+    if owned and output.manifest == others:
+        for path, h in sorted(owned.items()):
+            output.keep(path, h)
+        return
+    output.begin()
+    shutil.rmtree(output.dir / finisher.folder, ignore_errors=True)  # fresh files: none shared by hard link
+    for path in [p for p in output.holds if p.startswith(prefix)]:
+        del output.holds[path]
+    finisher.run(output.dir, atlas, site)
+    base = output.dir / finisher.folder
+    for path in sorted(base.rglob("*")) if base.is_dir() else []:
+        if path.is_file():
+            output.record(path.relative_to(output.dir).as_posix(), digest(path.read_bytes()), True)
 
 
 def read(root: Path, report: Report, cache: Cache | None) -> list[Entry]:

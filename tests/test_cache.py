@@ -159,3 +159,28 @@ def test_a_spare_left_half_updated_by_a_killed_build_is_not_trusted(tree, tmp_pa
     assert build(Options(root=root, out=site)).report.ok
     assert tree_digest(site) == cold(root, tmp_path)
     assert not (root / ".site.spare-incomplete").exists()
+
+
+def test_a_finisher_reruns_only_when_the_site_changed(tree, tmp_path: Path, monkeypatch) -> None:
+    from atlas import outputs
+
+    runs: list[int] = []
+
+    def index(folder: Path, atlas, site) -> None:
+        runs.append(1)
+        pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
+        (folder / "recherche-index").mkdir()
+        (folder / "recherche-index" / "pages.txt").write_text("\n".join(pages), encoding="utf-8")
+
+    monkeypatch.setattr(outputs, "FINISHERS", [outputs.Finisher("recherche-index", index)])
+    monkeypatch.setattr("atlas.pipeline.FINISHERS", outputs.FINISHERS)
+    root = tree(FILES)
+    site = root / "site"
+    assert build(Options(root=root, out=site)).report.ok and len(runs) == 1
+    assert build(Options(root=root, out=site)).report.ok and len(runs) == 1  # nothing changed
+    assert (site / "recherche-index/pages.txt").is_file()
+    add_entry(root)
+    assert build(Options(root=root, out=site)).report.ok and len(runs) == 2
+    assert "acteurs/apes/index.html" in (site / "recherche-index/pages.txt").read_text(encoding="utf-8")
+    assert build(Options(root=root, out=site)).report.ok and len(runs) == 2
+    assert tree_digest(site) == cold(root, tmp_path)
