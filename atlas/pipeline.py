@@ -54,7 +54,7 @@ def check(options: Options, cache: Cache | None = None) -> Result:
     """Read, validate and link: every content problem, no output."""
     result = Result(Report(strict=options.strict))
     clock = _Clock(result)
-    entries = read(options.root, result.report, cache)
+    entries = read(options.root, result.report, cache, options.jobs)
     clock("read")
     atlas, problems = link(entries, options.drafts, options.root)
     result.report.extend(problems)
@@ -147,31 +147,52 @@ def _finish(finisher: Finisher, output: Output, atlas: Atlas, site: dict[str, An
             output.record(path.relative_to(output.dir).as_posix(), digest(path.read_bytes()), True)
 
 
-def read(root: Path, report: Report, cache: Cache | None) -> list[Entry]:
+def read(root: Path, report: Report, cache: Cache | None, jobs: int = 0) -> list[Entry]:
     """Discover, parse and validate every file, reusing the cache for unchanged ones."""
     root = root.resolve()
     files, problems = discover(root)
     report.extend(problems)
-    entries: list[Entry] = []
-    seen: dict[str, tuple[int, int, Any, list[Problem]]] = {}
     prefix = len(str(root)) + 1
+    found: dict[str, tuple[int, int, Any, list[Problem]]] = {}
+    todo: list[tuple[str, Path, os.stat_result]] = []
     for path in files:
         rel = str(path)[prefix:].replace(os.sep, "/")
         stat = os.stat(path)
-        found = cache.cached_file(rel, stat) if cache is not None else None
-        if found is None:
-            entry, entry_problems = validate(read_entry(path, root))
-            if entry is not None:  # bodies are read again by the pages that show them: memory stays flat
-                entry = replace(entry, body=None)
+        hit = cache.cached_file(rel, stat) if cache is not None else None
+        if hit is None:
+            todo.append((rel, path, stat))
         else:
-            entry, entry_problems = found
-        seen[rel] = (stat.st_size, stat.st_mtime_ns, entry, entry_problems)
-        report.extend(entry_problems)
-        if entry is not None:
-            entries.append(entry)
+            found[rel] = (stat.st_size, stat.st_mtime_ns, *hit)
+    parsed = _map(_parse_one, [(path, root) for _, path, _ in todo], jobs, PARALLEL_THRESHOLD)
+    for (rel, _, stat), (entry, entry_problems) in zip(todo, parsed):
+        found[rel] = (stat.st_size, stat.st_mtime_ns, entry, entry_problems)
+    entries: list[Entry] = []
+    seen: dict[str, tuple[int, int, Any, list[Problem]]] = {}
+    for path in files:  # in discovery order, whichever way each file was read
+        rel = str(path)[prefix:].replace(os.sep, "/")
+        seen[rel] = found[rel]
+        report.extend(found[rel][3])
+        if found[rel][2] is not None:
+            entries.append(found[rel][2])
     if cache is not None:
         cache.files = seen
     return entries
+
+
+def _parse_one(job: tuple[Path, Path]) -> tuple[Entry | None, list[Problem]]:
+    """Parse and validate one file; the body is dropped (pages read it back): memory stays flat."""
+    entry, problems = validate(read_entry(*job))
+    return (replace(entry, body=None) if entry is not None else None), problems
+
+
+def _map(function: Callable[[Any], Any], items: list[Any], jobs: int, threshold: int) -> list[Any]:
+    """function over items, in forked worker processes when there are enough items to pay for them."""
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1 or len(items) < threshold:
+        return [function(item) for item in items]
+    chunk = max(1, min(64, len(items) // (jobs * 8)))
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        return pool.map(function, items, chunksize=chunk)
 
 
 def _global_digest(root: Path, site: dict[str, Any], options: Options, code: str) -> str:
@@ -205,15 +226,9 @@ def _render(todo: list[Page], atlas: Atlas, root: Path, site: dict[str, Any], ou
     _WORKER.clear()
     _WORKER.update(atlas=atlas, templates=root / "templates", site=site, dir=output.dir, holds=output.holds,
                    published=output.published, out=output.out)
-    jobs = jobs or os.cpu_count() or 1
-    if jobs == 1 or len(todo) < PARALLEL_THRESHOLD:
-        results = [_render_one(page) for page in todo]
-    else:
+    if len(todo) >= PARALLEL_THRESHOLD:
         _make_dirs(output, todo)
-        ctx = multiprocessing.get_context("fork")
-        chunk = max(1, min(64, len(todo) // (jobs * 8)))
-        with ctx.Pool(jobs) as pool:
-            results = pool.map(_render_one, todo, chunksize=chunk)
+    results = _map(_render_one, todo, jobs, PARALLEL_THRESHOLD)
     _WORKER.clear()
     problems: list[Problem] = []
     rendered = []
