@@ -110,6 +110,9 @@ class DepDigests:
         what, _, rest = dep.partition(":")
         if what == "k":
             return _hash("\n".join(e.slug for e in self.atlas.by_kind.get(rest, [])))
+        if what == "t":
+            kind, _, type_ = rest.partition("/")
+            return _hash("\n".join(e.slug for e in self.atlas.by_type.get((kind, type_), [])))
         kind, _, slug = rest.partition("/")
         entry = self.atlas.get(kind, slug)
         if entry is None:

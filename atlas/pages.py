@@ -70,13 +70,8 @@ def home(view: View) -> dict[str, Any]:
 
 def _type_links(view: View, kind: str) -> list[dict[str, Any]]:
     segment = KINDS[kind][0]
-    entries = view.listing(kind)
-    found = sorted({e.get("type") for e in entries if e.get("type")})
-    for e in entries:
-        view.deps.add(f"c:{e.kind}/{e.slug}")
-    counts = {t: sum(1 for e in entries if e.get("type") == t) for t in found}
-    return [{"title": TYPE_LABELS[t], "url": f"{segment}/types/{t}/", "count": counts[t], "kind": kind}
-            for t in found]
+    return [{"title": TYPE_LABELS[t], "url": f"{segment}/types/{t}/", "count": count, "kind": kind}
+            for t, count in view.types(kind)]
 
 
 def not_found(view: View) -> dict[str, Any]:

@@ -13,7 +13,9 @@ from .graph import Atlas, letter
 from .model import FORWARD_LABELS, INVERSE_LABELS, KINDS, SCHEMAS, TYPE_LABELS, Entry
 
 HOME_PAGE = "accueil"  # content/pages/accueil.md is the home page's text
-Dep = str  # "c:kind/slug" card, "e:" whole entry, "i:" what points at it, "k:kind" the slug list
+# "c:kind/slug" card, "e:" whole entry, "i:" what points at it, "k:kind" the slug list,
+# "t:kind/type" the slugs of that type
+Dep = str
 
 
 def entry_url(kind: str, slug: str) -> str:
@@ -111,7 +113,14 @@ class View:
         return [self.link(e) for e in reversed(chain)]
 
     def by_type(self, kind: str, type_: str) -> list[Entry]:
-        self.deps.add(f"k:{kind}")
-        for e in self.atlas.by_kind.get(kind, []):
-            self.deps.add(f"c:{e.kind}/{e.slug}")
+        """The entries of one type; the page then depends on which entries have that type."""
+        self.deps.add(f"t:{kind}/{type_}")
         return self.atlas.by_type.get((kind, type_), [])
+
+    def types(self, kind: str) -> list[tuple[str, int]]:
+        """(type, how many entries have it) for a kind, sorted by type."""
+        self.deps.add(f"k:{kind}")
+        found = sorted((t, len(members)) for (k, t), members in self.atlas.by_type.items() if k == kind)
+        for t, _ in found:
+            self.deps.add(f"t:{kind}/{t}")
+        return found
