@@ -56,6 +56,14 @@ def inline_yaml(value: Any, nested: bool = False) -> str:
     return value if plain else json.dumps(value, ensure_ascii=False)
 
 
+def example(spec: Field) -> str:
+    """`name: value` as a contributor would write the field, from the model's example."""
+    value = spec.example
+    if value in (None, "", []) and spec.ref:
+        value = [SAMPLE_SLUG[spec.ref]] if spec.type == "refs" else SAMPLE_SLUG[spec.ref]
+    return f"{spec.name}: {inline_yaml(value)}"
+
+
 def _comment(spec: Field, kind: str) -> list[str]:
     lines = textwrap.wrap(spec.help + (" Obligatoire." if spec.required else ""), 96)
     if spec.type == "enum":
@@ -65,11 +73,7 @@ def _comment(spec: Field, kind: str) -> list[str]:
         many = spec.type == "refs"
         lines.append(("Une liste d'identifiants" if many else "Un identifiant")
                      + f" de fiche de content/{spec.ref}/ (nom du fichier sans .md).")
-    if spec.example not in (None, "", []):
-        lines.append(f"Exemple : {spec.name}: {inline_yaml(spec.example)}")
-    elif spec.ref:
-        slug = SAMPLE_SLUG[spec.ref]
-        lines.append(f"Exemple : {spec.name}: {'[' + slug + ']' if spec.type == 'refs' else slug}")
+    lines.append(f"Exemple : {example(spec)}")
     return ["# " + line for line in lines]
 
 

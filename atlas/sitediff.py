@@ -83,7 +83,7 @@ def _section(path: str) -> str:
 
 
 def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+    return f"{n} {one if n <= 1 else many}"  # French: « 0 page », « 1 page », « 2 pages »
 
 
 def markdown(diff: Diff, old: Path, new: Path, limit: int = 200) -> str:

@@ -1,0 +1,143 @@
+"""JSON Schemas: committed and fresh, valid draft 2020-12, true to the validator, wired to editors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from atlas.cli import main
+from atlas.jsonschema import render, schema_for, stale_schemas, write_schemas
+from atlas.model import ENTRY_KINDS, SCHEMAS
+from atlas.scaffold import render as scaffold
+from atlas.source import discover, parse_bytes, read_entry
+from atlas.validate import validate
+
+ROOT = Path(__file__).resolve().parent.parent
+Validator = jsonschema.Draft202012Validator
+
+
+def _validator(kind: str) -> jsonschema.Draft202012Validator:
+    return Validator(schema_for(kind), format_checker=Validator.FORMAT_CHECKER)
+
+
+def test_committed_schemas_are_fresh() -> None:
+    assert stale_schemas(ROOT / "schemas") == [], "run: python build.py schema"
+    assert sorted(p.name for p in (ROOT / "schemas").iterdir()) == sorted(f"{k}.schema.json" for k in SCHEMAS)
+
+
+@pytest.mark.parametrize("kind", list(SCHEMAS))
+def test_each_schema_is_valid_draft_2020_12(kind: str) -> None:
+    schema = json.loads((ROOT / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    Validator.check_schema(schema)
+    assert set(schema["properties"]) == {spec.name for spec in SCHEMAS[kind]} | {"body"}
+    assert schema["required"] == [spec.name for spec in SCHEMAS[kind] if spec.required]
+
+
+def test_the_whole_sample_atlas_validates() -> None:
+    files, _ = discover(ROOT)
+    assert len(files) > 50, "the sample atlas is missing"
+    failures = []
+    for path in files:
+        raw = read_entry(path, ROOT)
+        assert not raw.problems, raw.problems
+        failures += [f"{raw.path}: {e.json_path}: {e.message}" for e in _validator(raw.kind).iter_errors(raw.data)]
+    assert failures == []
+
+
+# (kind, front matter after the title, valid for `check --strict`)
+CASES = [
+    ("actors", "", True),
+    ("actors", "summary:\nthemes: []\nstaff: ''\nwebsite:\n", True),  # empty fields are absent fields
+    ("actors", "type: association\nfounded: 1990\nstaff: 3\n", True),
+    ("actors", "type: asso\n", False),
+    ("actors", "founded: 99\n", False),
+    ("actors", "founded: '1990'\n", False),
+    ("actors", "staff: -1\n", False),
+    ("actors", "updated: 2026-11-22\n", True),
+    ("actors", "updated: 22/11/2026\n", False),
+    ("actors", "updated: 2026-02-30\n", False),
+    ("actors", "themes: lien-social\n", False),
+    ("actors", "themes: [Lien Social]\n", False),
+    ("actors", "themes: [a, a]\n", False),
+    ("actors", "parent: rtes\n", True),
+    ("actors", "website: www.lanef.com\n", False),
+    ("actors", "website: https://www.lanef.com/\n", True),
+    ("actors", "website: mailto:contact@example.org\n", True),
+    ("actors", "websit: https://www.lanef.com/\n", False),  # a warning: an error with --strict
+    ("actors", "draft: true\n", True),
+    ("actors", "draft: peut-être\n", False),
+    ("actors", "sources:\n  - {title: Statuts, accessed: 2026-11-22}\n", True),
+    ("actors", "sources:\n  - {title: Statuts, url: https://example.org/s.pdf, date: 2021-03-01}\n", True),
+    ("actors", "sources:\n  - {url: https://example.org/}\n", False),
+    ("actors", "sources:\n  - {title: X, auteur: Y}\n", False),
+    ("actors", "sources:\n  - {title: X, date: mars 2021}\n", False),
+    ("places", "postcode: 59000\ncity: Lille\n", True),  # YAML reads a number; the validator keeps the text
+    ("places", "geo: {lat: 50.6, lon: 3.07, approximate: true}\n", True),
+    ("places", "geo: {lat: 200, lon: 3}\n", False),
+    ("places", "geo: {lat: 50}\n", False),
+    ("places", "geo: {lat: 50, lon: 3, alt: 20}\n", False),
+    ("places", "access: Métro ligne 2\n", True),
+    ("places", "access: [Métro ligne 2, Bus 18]\n", True),
+    ("places", "area_m2: 1 300\n", False),
+    ("places", "address: |\n  235 boulevard\n  Paul Painlevé\n", False),  # one line only
+    ("programmes", "budget_eur: 1500.5\nstart: 2013-07-15\n", True),
+    ("programmes", "budget_eur: 66,1 M€\n", False),
+    ("territories", "type: commune\nparent: france\n", True),
+    ("themes", "parent: transition-ecologique\n", True),
+]
+
+
+@pytest.mark.parametrize("kind, fields, valid", CASES)
+def test_schema_agrees_with_the_validator(kind: str, fields: str, valid: bool) -> None:
+    text = f"---\ntitle: Exemple\n{fields}---\n"
+    raw = parse_bytes(text.encode(), kind, "exemple", f"content/{kind}/exemple.md")
+    entry, problems = validate(raw)
+    assert (entry is not None and not problems) is valid, problems
+    errors = list(_validator(kind).iter_errors(raw.data))
+    assert (not errors) is valid, [e.message for e in errors]
+
+
+def test_title_is_required_and_not_empty() -> None:
+    for data in ({}, {"title": ""}, {"title": "   "}, {"title": None}):
+        assert not _validator("actors").is_valid(data)
+    assert _validator("actors").is_valid({"title": 1984})  # `title: 1984`: the validator keeps the text
+
+
+def test_write_schemas_writes_only_what_changed(tmp_path: Path) -> None:
+    assert len(write_schemas(tmp_path)) == len(SCHEMAS)
+    assert write_schemas(tmp_path) == []
+    (tmp_path / "places.schema.json").write_text("{}", encoding="utf-8")
+    assert stale_schemas(tmp_path) == [tmp_path / "places.schema.json"]
+    assert write_schemas(tmp_path) == [tmp_path / "places.schema.json"]
+    assert (tmp_path / "places.schema.json").read_text(encoding="utf-8") == render("places")
+
+
+def test_schema_command_out_and_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "CONTRIBUTING.md").write_text((ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["schema", "--root", str(tmp_path), "--check"]) == 1
+    assert "schemas/actors.schema.json: stale" in capsys.readouterr().err
+    assert main(["schema", "--root", str(tmp_path)]) == 0
+    assert main(["schema", "--root", str(tmp_path), "--check"]) == 0
+    assert main(["schema", "--root", str(tmp_path), "--out", str(tmp_path / "ailleurs")]) == 0
+    assert (tmp_path / "ailleurs" / "themes.schema.json").read_text(encoding="utf-8") == render("themes")
+
+
+def test_vscode_maps_each_content_folder_to_its_schema() -> None:
+    settings = json.loads((ROOT / ".vscode/settings.json").read_text(encoding="utf-8"))["yaml.schemas"]
+    assert settings == {f"./schemas/{kind}.schema.json": [f"content/{kind}/*.yaml", f"content/{kind}/*.yml"]
+                        for kind in SCHEMAS}
+    assert all((ROOT / path).is_file() for path in settings)
+    recommended = json.loads((ROOT / ".vscode/extensions.json").read_text(encoding="utf-8"))["recommendations"]
+    assert "redhat.vscode-yaml" in recommended
+
+
+def test_scaffolds_point_at_their_schema_by_a_path_that_exists() -> None:
+    for kind in ENTRY_KINDS:
+        header = scaffold(kind, "X", dt.date(2026, 1, 1)).splitlines()[1]
+        target = header.split("$schema=")[1]
+        assert (ROOT / "content" / kind / target).resolve() == (ROOT / "schemas" / f"{kind}.schema.json")
