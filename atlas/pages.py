@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Callable
 
+from . import findpages
 from .graph import Atlas, letter
 from .model import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Entry
 from .view import View, entry_url
@@ -31,7 +32,8 @@ class Page:
 def plan(atlas: Atlas) -> list[Page]:
     """Every page of the site, in a stable order."""
     pages = [Page("", "home.html", "home"), Page("404.html", "404.html", "not_found"),
-             Page("a-z/", "az.html", "az")]
+             Page("a-z/", "az.html", "az"), Page("carte/", "carte.html", "map_page"),
+             Page("recherche/", "recherche.html", "search_page"), Page("donnees/", "donnees.html", "data_page")]
     for kind in ENTRY_KINDS:
         segment = KINDS[kind][0]
         pages.append(Page(f"{segment}/", "list.html", "kind_list", (kind,)))
@@ -92,6 +94,7 @@ def az(view: View) -> dict[str, Any]:
                         key=lambda e: (_sort(e), e.kind, e.slug))
     cards = view.cards(everything)
     return {"title": "Index de A à Z", "groups": _letters(cards), "count": len(cards), "types": [],
+            "facets": findpages.facets(view, everything, cards),
             "crumbs": _crumbs(("Index de A à Z", "a-z/")),
             "description": "Toutes les entrées de l'atlas par ordre alphabétique."}
 
@@ -106,6 +109,7 @@ def kind_list(view: View, kind: str) -> dict[str, Any]:
     label = KINDS[kind][3]
     cards = view.cards(view.listing(kind))
     return {"title": label, "groups": _letters(cards), "count": len(cards), "kind": kind,
+            "facets": findpages.facets(view, view.listing(kind), cards),
             "types": _type_links(view, kind) if kind in ("actors", "places", "programmes") else [],
             "crumbs": _crumbs((label, f"{KINDS[kind][0]}/")),
             "description": f"{label} de l'atlas de l'économie sociale et solidaire, de A à Z."}
@@ -115,6 +119,7 @@ def type_list(view: View, kind: str, type_: str) -> dict[str, Any]:
     label, type_label = KINDS[kind][3], TYPE_LABELS[type_]
     cards = view.cards(view.by_type(kind, type_))
     return {"title": f"{label} : {type_label}", "groups": _letters(cards), "count": len(cards),
+            "facets": findpages.facets(view, view.by_type(kind, type_), cards),
             "kind": kind, "types": _type_links(view, kind), "current_type": type_,
             "crumbs": _crumbs((label, f"{KINDS[kind][0]}/"),
                               (type_label, f"{KINDS[kind][0]}/types/{type_}/")),
@@ -138,6 +143,8 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
         "territory": view.link(territory[0]) if territory else None,
         "relations": view.relations(e),
         "within": view.within(e) if kind in ("territories", "themes") else [],
+        "points": findpages.entry_points(view, e),
+        "search_filters": findpages.search_filters(view, e),
         "crumbs": _crumbs(*crumbs),
         "description": e.get("summary", ""),
     }
@@ -151,5 +158,6 @@ def free_page(view: View, slug: str) -> dict[str, Any]:
 
 BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "home": home, "not_found": not_found, "az": az, "kind_list": kind_list, "type_list": type_list,
-    "entry": entry, "free_page": free_page,
+    "entry": entry, "free_page": free_page, "map_page": findpages.map_page,
+    "search_page": findpages.search_page, "data_page": findpages.data_page,
 }

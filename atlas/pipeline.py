@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from . import config
+from . import config, opendata, search, vendor  # noqa: F401  (the last three register their outputs)
 from .cache import Cache, Fingerprints, PageRecord
 from .graph import Atlas, link
 from .model import Entry
@@ -46,6 +46,7 @@ class Options:
     strict: bool = False
     jobs: int = 0
     use_cache: bool = True
+    search: bool = True  # index the site with Pagefind (--no-search skips it)
 
 
 def check(options: Options, cache: Cache | None = None) -> Result:
@@ -67,6 +68,7 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     out = options.out or root / "site"
     check_out_dir(out, root)
     site = config.load(root, options.base_url)
+    site["search"] = options.search  # the search page says when the build has no index
     if cache is None:
         cache = Cache.load(root, out) if options.use_cache else Cache(out=str(out.resolve()))
     result = check(options, cache)
