@@ -32,6 +32,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=0, help="render processes (default: one per core)")
     b.add_argument("--no-cache", action="store_true", help="ignore and do not update .atlas-cache/")
     b.add_argument("--quiet", action="store_true", help="print problems only")
+    b.add_argument("--no-search", action="store_true", help="skip the Pagefind search index (faster builds)")
     c = sub.add_parser("check", help="validate content only; writes nothing",
                        description="Read, parse, validate and link content/ and report every problem.")
     _common(c)
@@ -95,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "build":
             start = time.perf_counter()
             options = Options(root=args.root, out=args.out, base_url=args.base_url, drafts=args.drafts,
-                              strict=args.strict, jobs=args.jobs, use_cache=not args.no_cache)
+                              strict=args.strict, jobs=args.jobs, use_cache=not args.no_cache,
+                              search=not args.no_search)
             result = build(options)
             _print_report(result.report, args.format)
             if not result.report.ok:
@@ -104,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             if not args.quiet:
                 print(f"build: {result.pages} pages, {result.rendered} rendered, {result.written} files "
-                      f"written, {result.report.summary()} in {time.perf_counter() - start:.2f} s",
+                      f"written ({result.written_pages} pages), {result.report.summary()} "
+                      f"in {time.perf_counter() - start:.2f} s",
                       file=sys.stderr)
             return 0
         if args.command == "serve":

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Callable
 
+from . import findpages
 from .graph import Atlas, letter
 from .model import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Entry
 from .view import HOME_PAGE, View, entry_url
@@ -32,7 +33,7 @@ def plan(atlas: Atlas) -> list[Page]:
     """Every page of the site, in a stable order."""
     pages = [Page("", "home.html", "home"), Page("404.html", "404.html", "not_found"),
              Page("a-z/", "az.html", "az"), Page("carte/", "carte.html", "map_page"),
-             Page("recherche/", "recherche.html", "search_page")]
+             Page("recherche/", "recherche.html", "search_page"), Page("donnees/", "donnees.html", "data_page")]
     for kind in ENTRY_KINDS:
         segment = KINDS[kind][0]
         pages.append(Page(f"{segment}/", "list.html", "kind_list", (kind,)))
@@ -88,6 +89,7 @@ def az(view: View) -> dict[str, Any]:
                         key=lambda e: (_sort(e), e.kind, e.slug))
     cards = view.cards(everything)
     return {"title": "Index de A à Z", "groups": _letters(cards), "count": len(cards), "types": [],
+            "facets": findpages.facets(view, everything, cards),
             "crumbs": _crumbs(("Index de A à Z", "a-z/")),
             "description": "Toutes les entrées de l'atlas par ordre alphabétique."}
 
@@ -102,6 +104,7 @@ def kind_list(view: View, kind: str) -> dict[str, Any]:
     label = KINDS[kind][3]
     cards = view.cards(view.listing(kind))
     return {"title": label, "groups": _letters(cards), "count": len(cards), "kind": kind,
+            "facets": findpages.facets(view, view.listing(kind), cards),
             "types": _type_links(view, kind) if kind in ("actors", "places", "programmes") else [],
             "crumbs": _crumbs((label, f"{KINDS[kind][0]}/")),
             "description": f"{label} de l'atlas de l'économie sociale et solidaire, de A à Z."}
@@ -111,6 +114,7 @@ def type_list(view: View, kind: str, type_: str) -> dict[str, Any]:
     label, type_label = KINDS[kind][3], TYPE_LABELS[type_]
     cards = view.cards(view.by_type(kind, type_))
     return {"title": f"{label} : {type_label}", "groups": _letters(cards), "count": len(cards),
+            "facets": findpages.facets(view, view.by_type(kind, type_), cards),
             "kind": kind, "types": _type_links(view, kind), "current_type": type_,
             "crumbs": _crumbs((label, f"{KINDS[kind][0]}/"),
                               (type_label, f"{KINDS[kind][0]}/types/{type_}/")),
@@ -134,6 +138,8 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
         "territory": view.link(territory[0]) if territory else None,
         "relations": view.relations(e),
         "within": view.within(e) if kind in ("territories", "themes") else [],
+        "points": findpages.entry_points(view, e),
+        "search_filters": findpages.search_filters(view, e),
         "crumbs": _crumbs(*crumbs),
         "description": e.get("summary", ""),
     }
@@ -145,19 +151,8 @@ def free_page(view: View, slug: str) -> dict[str, Any]:
             "description": e.get("summary", "")}
 
 
-def map_page(view: View) -> dict[str, Any]:
-    places = [e for e in view.listing("places") if e.get("geo")]
-    return {"title": "Carte", "places": [dict(view.card(e), entry=view.full(e)) for e in places],
-            "crumbs": _crumbs(("Carte", "carte/")),
-            "description": "Les lieux de l'économie sociale et solidaire sur une carte, et en liste."}
-
-
-def search_page(view: View) -> dict[str, Any]:
-    return {"title": "Recherche", "crumbs": _crumbs(("Recherche", "recherche/")),
-            "description": "Rechercher un acteur, un lieu, un programme ou une thématique."}
-
-
 BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "home": home, "not_found": not_found, "az": az, "kind_list": kind_list, "type_list": type_list,
-    "entry": entry, "free_page": free_page, "map_page": map_page, "search_page": search_page,
+    "entry": entry, "free_page": free_page, "map_page": findpages.map_page,
+    "search_page": findpages.search_page, "data_page": findpages.data_page,
 }

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from . import config
+from . import config, opendata, search, vendor  # noqa: F401  (the last three register their outputs)
 from .cache import Cache, DepDigests
 from .graph import Atlas, link
 from .model import Entry
@@ -36,6 +36,7 @@ class Result:
     pages: int = 0
     rendered: int = 0
     written: int = 0
+    written_pages: int = 0  # HTML files among `written`
     timings: dict[str, float] = field(default_factory=dict)
 
 
@@ -48,6 +49,7 @@ class Options:
     strict: bool = False
     jobs: int = 0
     use_cache: bool = True
+    search: bool = True  # index the site with Pagefind (--no-search skips it)
 
 
 def check(options: Options, cache: Cache | None = None) -> Result:
@@ -69,6 +71,7 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     out = options.out or root / "site"
     check_out_dir(out, root)
     site = config.load(root, options.base_url)
+    site["search"] = options.search  # the search page says when the build has no index
     if cache is None:
         cache = Cache.load(root, out) if options.use_cache else Cache(out=str(out.resolve()))
     result = check(options, cache)
@@ -115,6 +118,7 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
         _finish(finisher, output, atlas, site, options)
     clock("finish")
     result.written = output.written
+    result.written_pages = sum(1 for p in output.written_paths if p.endswith(".html"))
     spare = output.commit()
     clock("write")
     cache.global_digest = global_digest
@@ -136,10 +140,8 @@ def _finish(finisher: Finisher, output: Output, atlas: Atlas, site: dict[str, An
         for path, h in sorted(owned.items()):
             output.keep(path, h)
         return
-    output.begin()
+    output.prune()  # the finisher must not see pages that no longer exist
     shutil.rmtree(output.dir / finisher.folder, ignore_errors=True)  # fresh files: none shared by hard link
-    for path in [p for p in output.holds if p.startswith(prefix)]:
-        del output.holds[path]
     finisher.run(output.dir, atlas, site)
     base = output.dir / finisher.folder
     for path in sorted(base.rglob("*")) if base.is_dir() else []:

@@ -52,6 +52,7 @@ class Output:
         self.holds: dict[str, str] = dict(spare) if usable and spare is not None else {}
         self.manifest: dict[str, str] = {}
         self.written = 0
+        self.written_paths: list[str] = []
         self.linked = 0
         self._dirs: set[str] = set()
         self._begun = False
@@ -99,6 +100,7 @@ class Output:
         self.manifest[path] = h
         if written:
             self.written += 1
+            self.written_paths.append(path)
         elif self.holds.get(path) != h:
             self.linked += 1
         self.holds[path] = h  # what the spare folder holds now
@@ -108,10 +110,7 @@ class Output:
         if self.unchanged:
             self.marker.unlink(missing_ok=True)  # the spare is consistent: every change was recorded
             return self.holds
-        self.begin()
-        for path in sorted(set(self.holds) - set(self.manifest), reverse=True):
-            _remove(self.dir, path)
-            del self.holds[path]
+        self.prune()
         if not self.out.exists():
             self.dir.rename(self.out)
             self.marker.unlink(missing_ok=True)
@@ -124,6 +123,13 @@ class Output:
             old.rename(self.dir)
         self.marker.unlink(missing_ok=True)
         return self.published
+
+    def prune(self) -> None:
+        """Remove from the next version every file that is not (yet) part of it."""
+        self.begin()
+        for path in sorted(set(self.holds) - set(self.manifest), reverse=True):
+            _remove(self.dir, path)
+            del self.holds[path]
 
     def abort(self) -> None:
         """Leave the published site alone; the spare stays marked incomplete if it was touched."""

@@ -23,7 +23,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "bench"
-STATS = re.compile(r"build: (\d+) pages, (\d+) rendered, (\d+) files written")
+STATS = re.compile(r"build: (\d+) pages, (\d+) rendered, \d+ files written \((\d+) pages\)")
 
 
 @dataclass

@@ -114,7 +114,7 @@ def test_incremental_build_equals_cold_build(tree, tmp_path: Path, name: str) ->
     assert result.report.ok
     assert tree_digest(site) == cold(root, tmp_path)
     if name == "edit-body":
-        assert result.rendered == 1 and result.written == 1
+        assert result.rendered == 1 and result.written_pages == 1
     # and again, so the spare folder (two builds behind) is brought up to date too
     EDITS["edit-body"](root)
     assert build(Options(root=root, out=site)).report.ok

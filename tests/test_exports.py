@@ -1,0 +1,215 @@
+"""Open data: every export parses and matches content/; the JSON Schemas accept the real atlas."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from atlas.jsonschema import schema_for
+from atlas.problems import AtlasError
+from atlas.vendor import vendor_files
+from conftest import build_tree
+from content_facts import KINDS, entries, front_matter, geolocated, listed, CONTENT
+
+SEGMENT = {"actors": "acteurs", "places": "lieux", "programmes": "programmes", "territories": "territoires",
+           "themes": "thematiques"}
+
+
+def read_csv(site: Path, kind: str) -> tuple[list[str], list[dict[str, str]]]:
+    raw = (site / "donnees" / f"{SEGMENT[kind]}.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf"), "CSV files start with a UTF-8 byte order mark"
+    reader = csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";")
+    rows = list(reader)
+    return list(reader.fieldnames or []), rows
+
+
+@pytest.fixture(scope="module")
+def atlas_json(real_site: Path) -> dict[str, Any]:
+    return json.loads((real_site / "donnees/atlas.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_atlas_json_holds_every_entry_with_its_references_resolved(atlas_json: dict[str, Any], kind: str) -> None:
+    records = {r["id"]: r for r in atlas_json[SEGMENT[kind]]}
+    assert set(records) == set(entries(kind))
+    assert list(records) == sorted(records), "sorted by id, for stable diffs"
+    forward = {"actors": {"places": "lieux", "programmes": "programmes", "parent": "structure_parente"},
+               "programmes": {"operators": "porteurs", "laureates": "laureats", "parent": "programme_parent"},
+               "territories": {"parent": "territoire_parent"}, "themes": {"parent": "thematique_parente"},
+               "places": {}}[kind]
+    for slug, data in entries(kind).items():
+        record = records[slug]
+        assert record["nom"] == str(data["title"])
+        assert record["url"] == f"/{SEGMENT[kind]}/{slug}/"
+        assert record.get("presentation_resume") == (data.get("summary") or None)
+        for field, name in forward.items():
+            value = record[name]
+            got = [v["id"] for v in value] if isinstance(value, list) else [value["id"]] if value else []
+            assert got == listed(data.get(field)), (slug, field)
+            target = {"places": "lieux", "programmes": "programmes", "parent": SEGMENT[kind],
+                      "operators": "acteurs", "laureates": "acteurs"}[field]
+            assert all(v["url"] == f"/{target}/{s}/" for v, s in zip(value if isinstance(value, list)
+                                                                      else [value] if value else [], got))
+        if "themes" in data and kind != "themes":
+            assert [t["id"] for t in record["thematiques"]] == listed(data["themes"])
+        if data.get("updated"):
+            assert record["date_maj"] == str(data["updated"])
+
+
+def test_places_list_the_actors_they_host_and_partners_show_on_both_sides(atlas_json: dict[str, Any]) -> None:
+    places = {r["id"]: r for r in atlas_json["lieux"]}
+    for slug in entries("places"):
+        hosted = sorted(a for a, d in entries("actors").items() if slug in listed(d.get("places")))
+        assert [s["id"] for s in places[slug]["structures"]] == hosted
+    actors = {r["id"]: r for r in atlas_json["acteurs"]}
+    for slug, data in entries("actors").items():
+        for partner in listed(data.get("partners")):
+            assert slug in [p["id"] for p in actors[partner]["partenaires"]]
+
+
+def test_cross_links_in_bodies_become_page_urls(atlas_json: dict[str, Any]) -> None:
+    texts = [r["presentation_detail"] for kind in SEGMENT.values() for r in atlas_json[kind]]
+    assert any("](/" in t for t in texts)
+    for prefix in ("acteur:", "lieu:", "programme:", "territoire:", "thematique:"):
+        assert not any(f"]({prefix}" in t for t in texts), prefix
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_csv_per_kind_has_a_header_and_one_row_per_entry(real_site: Path, kind: str) -> None:
+    header, rows = read_csv(real_site, kind)
+    assert header[:3] == ["id", "nom", "url"]
+    assert [r["id"] for r in rows] == sorted(entries(kind))
+    for row in rows:
+        data = entries(kind)[row["id"]]
+        assert row["nom"] == str(data["title"])
+        if "themes" in header:
+            assert row["thematiques"] == "|".join(listed(data.get("themes")))
+        if kind == "places":
+            assert row["adresse"] == str(data.get("address", ""))
+            assert row["code_postal"] == str(data.get("postcode", ""))
+            assert row["commune"] == str(data.get("city", ""))
+            geo = data.get("geo")
+            assert row["latitude"] == (str(float(geo["lat"])) if geo else "")
+            assert row["longitude"] == (str(float(geo["lon"])) if geo else "")
+        if kind == "actors":
+            assert row["lieux"] == "|".join(listed(data.get("places")))
+
+
+def test_geojson_has_every_geolocated_place_in_lon_lat_order(real_site: Path) -> None:
+    data = json.loads((real_site / "donnees/lieux.geojson").read_text(encoding="utf-8"))
+    assert data["type"] == "FeatureCollection" and "crs" not in data
+    features = {f["id"]: f for f in data["features"]}
+    assert set(features) == set(geolocated())
+    for slug, place in geolocated().items():
+        feature = features[slug]
+        assert feature["type"] == "Feature" and feature["geometry"]["type"] == "Point"
+        assert feature["geometry"]["coordinates"] == [place["geo"]["lon"], place["geo"]["lat"]]
+        assert feature["properties"]["nom"] == place["title"]
+        assert feature["properties"]["url"] == f"/lieux/{slug}/"
+        hosted = sorted(a for a, d in entries("actors").items() if slug in listed(d.get("places")))
+        assert [s["id"] for s in feature["properties"]["structures"]] == hosted
+
+
+def _as_editors_read(value: Any) -> Any:
+    """PyYAML reads 2024-01-31 as a date; YAML 1.2 tools (editors) read a string."""
+    if isinstance(value, dict):
+        return {k: _as_editors_read(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_as_editors_read(v) for v in value]
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_json_schema_is_valid_and_accepts_every_real_entry(real_site: Path, kind: str) -> None:
+    published = json.loads((real_site / f"donnees/schemas/{SEGMENT[kind]}.schema.json").read_text(encoding="utf-8"))
+    assert published == schema_for(kind)
+    jsonschema.Draft202012Validator.check_schema(published)
+    validator = jsonschema.Draft202012Validator(published, format_checker=jsonschema.FormatChecker())
+    for path in sorted((CONTENT / kind).glob("*.md")):
+        errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
+                  for e in validator.iter_errors(_as_editors_read(front_matter(path)))]
+        assert errors == [], path.name
+
+
+def test_json_schema_rejects_what_the_validator_rejects() -> None:
+    validator = jsonschema.Draft202012Validator(schema_for("places"))
+    assert list(validator.iter_errors({"title": "X", "geo": {"lat": 50.6, "lon": 3.1}, "postcode": 59000}))  == []
+    assert list(validator.iter_errors({"title": "X", "website": None, "themes": []})) == []
+    for bad in ({}, {"title": "X", "type": "chateau"}, {"title": "X", "geo": {"lat": 95, "lon": 3}},
+                {"title": "X", "themes": ["Pas Un Slug"]}, {"title": "X", "titre": "Y"},
+                {"title": "X", "website": "www.example.org"}):
+        assert list(validator.iter_errors(bad)), bad
+
+
+FILES = {
+    "content/territories/lille.md": "---\ntitle: Lille\ntype: commune\n---\n",
+    "content/themes/finance-solidaire.md": "---\ntitle: Finance solidaire\n---\n",
+    "content/places/maison.md": """\
+        ---
+        title: "Maison « commune » ; le lieu"
+        type: maison-ess
+        address: 235 boulevard Paul Painlevé
+        postcode: "59000"
+        city: Lille
+        territory: lille
+        geo: {lat: 50.627, lon: 3.074}
+        ---
+        Voir [](acteur:la-nef) et [la banque](acteur:la-nef#histoire).
+        """,
+    "content/actors/la-nef.md": "---\ntitle: La NEF\ntype: cooperative\nthemes: [finance-solidaire]\n"
+                                "territory: lille\nplaces: [maison]\nstaff: 12\n---\n",
+}
+
+
+def test_exports_are_byte_identical_across_builds_and_quote_separators(tree) -> None:
+    root = tree(FILES)
+    assert build_tree(root, search=False).report.ok
+    first = {p.name: p.read_bytes() for p in sorted((root / "site/donnees").rglob("*")) if p.is_file() and p.suffix != ".html"}
+    assert build_tree(root, search=False, jobs=2).report.ok
+    again = {p.name: p.read_bytes() for p in sorted((root / "site/donnees").rglob("*")) if p.is_file() and p.suffix != ".html"}
+    assert first == again and len(first) == 12
+    _, rows = read_csv(root / "site", "places")
+    assert rows[0]["nom"] == "Maison « commune » ; le lieu"
+    record = json.loads(first["atlas.json"])["lieux"][0]
+    assert record["presentation_detail"] == "Voir [La NEF](/acteurs/la-nef/) et [la banque](/acteurs/la-nef/#histoire)."
+
+
+def test_urls_are_absolute_when_the_site_has_a_public_address(tree) -> None:
+    root = tree(FILES)
+    assert build_tree(root, search=False, base_url="https://example.org/atlas/").report.ok
+    data = json.loads((root / "site/donnees/lieux.geojson").read_text(encoding="utf-8"))
+    assert data["features"][0]["properties"]["url"] == "https://example.org/atlas/lieux/maison/"
+    assert data["features"][0]["properties"]["structures"][0]["url"] == "https://example.org/atlas/acteurs/la-nef/"
+
+
+def test_open_data_page_documents_every_file_and_column(real_site: Path) -> None:
+    page = (real_site / "donnees/index.html").read_text(encoding="utf-8")
+    for name in ("atlas.json", "lieux.geojson", "acteurs.csv", "lieux.csv", "programmes.csv",
+                 "territoires.csv", "thematiques.csv", "acteurs.schema.json", "Licence Ouverte 2.0",
+                 "point-virgule", "BOM"):
+        assert name in page, name
+    for kind in KINDS:
+        header, _ = read_csv(real_site, kind)
+        for column in header:
+            assert f"<code>{column}</code>" in page, column
+
+
+def test_missing_node_modules_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(AtlasError, match="run npm ci --ignore-scripts"):
+        list(vendor_files(tmp_path / "node_modules"))
+
+
+def test_leaflet_is_copied_from_node_modules_into_the_site(real_site: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    for rel in ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/marker-icon.png",
+                "leaflet.markercluster/leaflet.markercluster.js"):
+        package, _, name = rel.partition("/")
+        assert (real_site / "assets/vendor" / rel).read_bytes() == \
+            (root / "node_modules" / package / "dist" / name).read_bytes()
