@@ -24,7 +24,7 @@ from .problems import AtlasError
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.S | re.I)
 SECTIONS = {KINDS[k][0]: KINDS[k][3] for k in ENTRY_KINDS}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#|!~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")  # what could turn a title into markup
 
 
 @dataclass
@@ -77,9 +77,12 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _section(path: str) -> str:
+def _section(path: str) -> tuple[int, str]:
+    """(rank, label): the kinds in the site's order, then every other page."""
     first = path.split("/", 1)[0] if "/" in path else ""
-    return SECTIONS.get(first, "Autres pages")
+    labels = list(SECTIONS.values())
+    label = SECTIONS.get(first, "Autres pages")
+    return (labels.index(label) if label in labels else len(labels), label)
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -107,7 +110,7 @@ def markdown(diff: Diff, old: Path, new: Path, limit: int = 200) -> str:
         out += [f"### {heading} ({len(pages[name])})", ""]
         shown = pages[name][:limit]
         for section, paths in groupby(sorted(shown, key=lambda p: (_section(p), p)), key=_section):
-            out.append(f"**{section}**")
+            out.append(f"**{section[1]}**")
             out.append("")
             for path in paths:
                 out.append(_page_line(name, path, old, new))
@@ -137,6 +140,14 @@ def _page_line(change: str, path: str, old: Path, new: Path) -> str:
     return line
 
 
+def _safe_member(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """Python's « data » filter, skipping what it refuses (a committed link out of the tree)."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
+
+
 def build_ref(root: Path, ref: str, out: Path, base_url: str | None) -> None:
     """Build the tree of a git ref, with that ref's own code, into out (a fresh folder)."""
     src = out.parent / "src"
@@ -146,7 +157,7 @@ def build_ref(root: Path, ref: str, out: Path, base_url: str | None) -> None:
     if archive.returncode:
         raise AtlasError(f"git archive {ref}: {archive.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(src, filter="data")
+        tar.extractall(src, filter=_safe_member)
     if (root / "node_modules").is_dir():  # front-end packages are installed, not committed
         (src / "node_modules").symlink_to((root / "node_modules").resolve())
     cmd = [sys.executable, "build.py", "build", "--out", str(out), "--no-cache", "--quiet"]
