@@ -40,13 +40,9 @@ class Diff:
 
 
 def _files(site: Path) -> dict[str, str]:
-    """Relative path -> content hash of every file of a built site (hidden files skipped)."""
-    found = {}
-    for path in sorted(site.rglob("*")):
-        rel = path.relative_to(site).as_posix()
-        if path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
-            found[rel] = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-    return found
+    """Relative path -> content hash of every file of a built site."""
+    return {path.relative_to(site).as_posix(): hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            for path in sorted(site.rglob("*")) if path.is_file()}
 
 
 def compare(old: Path, new: Path) -> Diff:
