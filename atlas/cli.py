@@ -48,8 +48,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--open", action="store_true", help="open the browser")
     n = sub.add_parser("new", help="scaffold a new entry", description="Create content/<kind>/<slug>.md "
                        "with every field of the kind, commented in French.")
-    n.add_argument("kind")
-    n.add_argument("title")
+    n.add_argument("kind", help="acteur, lieu, programme, territoire, thematique (or the folder name)")
+    n.add_argument("title", help="the entry's title; the file name is derived from it")
     n.add_argument("--root", type=Path, default=Path("."))
     sc = sub.add_parser("schema", help="write JSON Schemas and CONTRIBUTING.md's field reference",
                         description="Generate schemas/<kind>.schema.json and the field reference of "

@@ -10,8 +10,6 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .model import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Field
 from .problems import closest
 from .source import EXTENSIONS, parse_yaml, slugify
@@ -64,7 +62,7 @@ def example(spec: Field) -> str:
     return f"{spec.name}: {inline_yaml(value)}"
 
 
-def _comment(spec: Field, kind: str) -> list[str]:
+def _comment(spec: Field) -> list[str]:
     lines = textwrap.wrap(spec.help + (" Obligatoire." if spec.required else ""), 96)
     if spec.type == "enum":
         lines += textwrap.wrap("Valeurs : " + ", ".join(f"{c} ({TYPE_LABELS.get(c, c)})" for c in spec.choices)
@@ -87,7 +85,7 @@ def render(kind: str, title: str, today: dt.date) -> str:
            "# Guide : CONTRIBUTING.md. Vérifier : python build.py check",
            ""]
     for spec in SCHEMAS[kind]:
-        out.extend(_comment(spec, kind))
+        out.extend(_comment(spec))
         if spec.name == "title":
             out.append(f"title: {inline_yaml(title)}")
         elif spec.name == "updated":
@@ -97,8 +95,8 @@ def render(kind: str, title: str, today: dt.date) -> str:
             out.append(f"{spec.name}: {value}".rstrip())
         out.append("")
     out += [f"# Sous la ligne --- ci-dessous, la présentation en Markdown : {BODY_NOTE[kind]}.",
-                "# Liens vers d'autres fiches : [La Maison de l'ESS](lieu:maison-de-l-ess-lille).",
-                "---", "", ""]
+            "# Liens vers d'autres fiches : [La Maison de l'ESS](lieu:maison-de-l-ess-lille).",
+            "---", "", ""]
     return "\n".join(out)
 
 
@@ -111,7 +109,7 @@ def existing(folder: Path, slug: str) -> Path | None:
 
 
 def create(root: Path, kind_name: str, title: str, today: dt.date | None = None) -> Path:
-    """Write content/<kind>/<slug>.md; ValueError (with a hint) on a bad kind or title or a taken slug."""
+    """Write content/<kind>/<slug>.md. ValueError on a bad kind or title, FileExistsError on a taken slug."""
     kind = resolve_kind(kind_name)
     if kind is None:
         hint = closest(kind_name.lower(), KIND_NAMES)

@@ -24,7 +24,7 @@ from .problems import AtlasError
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.S | re.I)
 SECTIONS = {KINDS[k][0]: KINDS[k][3] for k in ENTRY_KINDS}
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#|!~])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")  # what could turn a title into markup
 
 
 @dataclass
@@ -40,13 +40,9 @@ class Diff:
 
 
 def _files(site: Path) -> dict[str, str]:
-    """Relative path -> content hash of every file of a built site (hidden files skipped)."""
-    found = {}
-    for path in sorted(site.rglob("*")):
-        rel = path.relative_to(site).as_posix()
-        if path.is_file() and not any(part.startswith(".") for part in rel.split("/")):
-            found[rel] = hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
-    return found
+    """Relative path -> content hash of every file of a built site."""
+    return {path.relative_to(site).as_posix(): hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+            for path in sorted(site.rglob("*")) if path.is_file()}
 
 
 def compare(old: Path, new: Path) -> Diff:
@@ -77,9 +73,12 @@ def _md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
-def _section(path: str) -> str:
+def _section(path: str) -> tuple[int, str]:
+    """(rank, label): the kinds in the site's order, then every other page."""
     first = path.split("/", 1)[0] if "/" in path else ""
-    return SECTIONS.get(first, "Autres pages")
+    labels = list(SECTIONS.values())
+    label = SECTIONS.get(first, "Autres pages")
+    return (labels.index(label) if label in labels else len(labels), label)
 
 
 def _plural(n: int, one: str, many: str) -> str:
@@ -107,7 +106,7 @@ def markdown(diff: Diff, old: Path, new: Path, limit: int = 200) -> str:
         out += [f"### {heading} ({len(pages[name])})", ""]
         shown = pages[name][:limit]
         for section, paths in groupby(sorted(shown, key=lambda p: (_section(p), p)), key=_section):
-            out.append(f"**{section}**")
+            out.append(f"**{section[1]}**")
             out.append("")
             for path in paths:
                 out.append(_page_line(name, path, old, new))
@@ -137,6 +136,14 @@ def _page_line(change: str, path: str, old: Path, new: Path) -> str:
     return line
 
 
+def _safe_member(member: tarfile.TarInfo, dest: str) -> tarfile.TarInfo | None:
+    """Python's « data » filter, skipping what it refuses (a committed link out of the tree)."""
+    try:
+        return tarfile.data_filter(member, dest)
+    except tarfile.FilterError:
+        return None
+
+
 def build_ref(root: Path, ref: str, out: Path, base_url: str | None) -> None:
     """Build the tree of a git ref, with that ref's own code, into out (a fresh folder)."""
     src = out.parent / "src"
@@ -146,7 +153,7 @@ def build_ref(root: Path, ref: str, out: Path, base_url: str | None) -> None:
     if archive.returncode:
         raise AtlasError(f"git archive {ref}: {archive.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-        tar.extractall(src, filter="data")
+        tar.extractall(src, filter=_safe_member)
     from .vendor import NODE_MODULES
 
     modules = root / "node_modules" if (root / "node_modules").is_dir() else NODE_MODULES

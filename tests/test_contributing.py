@@ -181,3 +181,12 @@ def test_every_github_file_is_valid_yaml() -> None:
     assert len(files) >= 3
     for path in files:
         assert isinstance(yaml.safe_load(path.read_text(encoding="utf-8")), dict), path
+
+
+def test_links_inside_the_guide_reach_a_heading() -> None:
+    """Anchors as GitHub makes them: lowercase, punctuation dropped, spaces to '-', accents kept."""
+    headings = {re.sub(r"[^\w\- ]", "", h.strip().lower()).replace(" ", "-")
+                for h in re.findall(r"^#+ (.+)$", GUIDE, re.M)}
+    anchors = re.findall(r"\]\(#([^)]+)\)", GUIDE)
+    assert len(anchors) >= 5
+    assert [a for a in anchors if a not in headings] == []
