@@ -38,14 +38,25 @@ def python_env() -> None:
     stamp.write_text(want)
 
 
+def npm_packages() -> None:
+    """Leaflet (copied into every build), vnu and axe-core (tests), at the versions package-lock.json pins."""
+    lock = ROOT / "package-lock.json"
+    stamp = ROOT / "node_modules" / ".installed"
+    want = hashlib.sha256(lock.read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == want:
+        return
+    if not shutil.which("npm"):
+        sys.exit("npm is needed for Leaflet and the HTML checker: install Node.js (apt-get install nodejs npm)")
+    run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
+    stamp.write_text(want)
+
+
 def system_tools() -> None:
-    """Chromium for browser tests, the vnu HTML checker: installed when missing (needs root for apt)."""
+    """Chromium for the browser tests: installed when missing (needs root for apt)."""
     if not Path("/usr/bin/chromium").exists() and shutil.which("apt-get") and os.geteuid() == 0:
         run("apt-get", "update", "-qq")
         run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium",
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-    if shutil.which("npm") and not (ROOT / "node_modules" / "vnu-jar").exists() and (ROOT / "package.json").exists():
-        run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
 
 
 def main(argv: list[str]) -> int:
@@ -53,6 +64,7 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     python_env()
+    npm_packages()
     command, rest = argv[0], argv[1:]
     if command == "serve":
         os.execv(str(PY), [str(PY), str(ROOT / "build.py"), "serve", *rest])
