@@ -44,6 +44,7 @@ class Cache:
     pages: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # url -> (path, deps)
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> digest, as published
     spare: dict[str, str] | None = None  # what the spare output folder holds, when known
+    produced: list[str] = field(default_factory=list)  # files the producers wrote last time
     out: str = ""
 
     @classmethod

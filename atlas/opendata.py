@@ -221,8 +221,11 @@ def to_csv(atlas: Atlas, site: dict[str, Any], kind: str) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, default=_default) + "\n").encode("utf-8")
+def _json(data: Any, indent: int | None = None) -> bytes:
+    """UTF-8 JSON; compact by default (json's C encoder only runs without indent: 10x faster)."""
+    separators = (",", ": ") if indent else (",", ":")
+    return (json.dumps(data, ensure_ascii=False, indent=indent, separators=separators, default=_default)
+            + "\n").encode("utf-8")
 
 
 def _default(value: Any) -> Any:
@@ -263,7 +266,7 @@ def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
     yield f"{FOLDER}/lieux.geojson", to_geojson(atlas, site)
     for kind in ENTRY_KINDS:
         yield f"{FOLDER}/{file_name(kind)}.csv", to_csv(atlas, site, kind)
-        yield f"{FOLDER}/schemas/{file_name(kind)}.schema.json", _json(schema_for(kind))
+        yield f"{FOLDER}/schemas/{file_name(kind)}.schema.json", _json(schema_for(kind), indent=2)
 
 
 PRODUCERS.append(produce)

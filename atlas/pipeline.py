@@ -110,9 +110,17 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     result.rendered = len(todo)
     clock("render")
     _copy_assets(root, output)
-    for producer in PRODUCERS if extras is None else extras:
-        for path, data in producer(atlas, site):
-            output.put(path, data)
+    same_atlas = not stale and not changed and set(records) == set(cache.pages)
+    produced: list[str] = []
+    if same_atlas and all(p in output.published for p in cache.produced):
+        for path in cache.produced:  # producers read only the atlas and the settings: same files
+            output.keep(path, output.published[path])
+        produced = cache.produced
+    else:
+        for producer in PRODUCERS if extras is None else extras:
+            for path, data in producer(atlas, site):
+                output.put(path, data)
+                produced.append(path)
     clock("extras")
     for finisher in FINISHERS if extras is None else []:
         _finish(finisher, output, atlas, site, options)
@@ -124,7 +132,7 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     cache.global_digest = global_digest
     cache.pages = records
     cache.deps = {dep: digests(dep) for dep in {d for _, deps in records.values() for d in deps}}
-    cache.manifest, cache.spare = output.manifest, spare
+    cache.manifest, cache.spare, cache.produced = output.manifest, spare, produced
     if options.use_cache:
         cache.save()
     clock("cache")
