@@ -45,6 +45,7 @@ class Cache:
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> digest, as published
     spare: dict[str, str] | None = None  # what the spare output folder holds, when known
     produced: list[str] = field(default_factory=list)  # files the producers wrote last time
+    fragments: dict[str, tuple[tuple[str, ...], Any]] = field(default_factory=dict)  # outputs.Fragments
     out: str = ""
 
     @classmethod

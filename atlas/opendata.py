@@ -14,12 +14,13 @@ import io
 import json
 import re
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Callable, Iterable
 
 from .graph import Atlas
 from .jsonschema import schema_for
 from .model import ENTRY_KINDS, KINDS, LINK_PREFIX, TYPE_LABELS, Entry
-from .outputs import PRODUCERS
+from .outputs import PRODUCERS, fragment
 from .view import entry_url
 
 FOLDER = "donnees"
@@ -46,18 +47,21 @@ class Exporter:
 
     def __init__(self, atlas: Atlas, site: dict[str, Any]) -> None:
         self.atlas, self.site = atlas, site
+        self.deps: set[str] = set()  # what the record being made has read (see outputs.fragment)
 
     def url(self, entry: Entry) -> str:
         """Absolute when the site has a public URL, else from the site root."""
         return (self.site["base_url"] or self.site["base_path"]) + entry_url(entry.kind, entry.slug)
 
     def ref(self, entry: Entry) -> dict[str, str]:
+        self.deps.add(f"c:{entry.kind}/{entry.slug}")
         return {"id": entry.slug, "nom": entry.title, "url": self.url(entry)}
 
     def refs(self, entries: Iterable[Entry]) -> list[dict[str, str]]:
         return [self.ref(e) for e in entries]
 
     def record(self, entry: Entry, for_csv: bool) -> dict[str, Any]:
+        self.deps.update((f"e:{entry.kind}/{entry.slug}", f"i:{entry.kind}/{entry.slug}"))
         columns = [c for c in COLUMNS[entry.kind] if c.csv or not for_csv]
         return {c.name: c.get(self, entry) for c in columns}
 
@@ -67,6 +71,7 @@ class Exporter:
             target = self.atlas.get(LINK_PREFIX[match.group(2)], match.group(3))
             if target is None:
                 return match.group(0)
+            self.deps.add(f"c:{target.kind}/{target.slug}")
             return f"[{match.group(1) or target.title}]({self.url(target)}{match.group(4) or ''})"
         return _LINK.sub(replace, self.atlas.with_body(entry).body or "").strip()
 
@@ -215,10 +220,22 @@ def to_csv(atlas: Atlas, site: dict[str, Any], kind: str) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
-    for entry in _entries(atlas, kind):
-        record = exporter.record(entry, for_csv=True)
-        writer.writerow([_cell(record[name]) for name in header])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = [fragment(f"csv:{entry.kind}/{entry.slug}", partial(_csv_row, exporter, entry, header))
+            for entry in _entries(atlas, kind)]
+    return ("\ufeff" + buffer.getvalue() + "".join(rows)).encode("utf-8")
+
+
+def _csv_row(exporter: Exporter, entry: Entry, header: list[str], deps: set[str]) -> str:
+    exporter.deps = deps
+    record = exporter.record(entry, for_csv=True)
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow([_cell(record[name]) for name in header])
+    return buffer.getvalue()
+
+
+def _json_record(exporter: Exporter, entry: Entry, deps: set[str]) -> str:
+    exporter.deps = deps
+    return _json(exporter.record(entry, for_csv=False)).decode("utf-8").rstrip("\n")
 
 
 def _json(data: Any, indent: int | None = None) -> bytes:
@@ -237,11 +254,15 @@ def _default(value: Any) -> Any:
 
 
 def to_json(atlas: Atlas, site: dict[str, Any]) -> bytes:
+    """The whole atlas; each entry's record is a remembered fragment, joined as json.dumps would."""
     exporter = Exporter(atlas, site)
-    data: dict[str, Any] = {"titre": site["title"], "site": site["base_url"], "licence": licence(site)}
+    head = _json({"titre": site["title"], "site": site["base_url"], "licence": licence(site)}).decode()
+    parts = [head.rstrip("\n")[:-1]]
     for kind in ENTRY_KINDS:
-        data[file_name(kind)] = [exporter.record(e, for_csv=False) for e in _entries(atlas, kind)]
-    return _json(data)
+        records = [fragment(f"json:{e.kind}/{e.slug}", partial(_json_record, exporter, e))
+                   for e in _entries(atlas, kind)]
+        parts.append(f",{json.dumps(file_name(kind))}:[" + ",".join(records) + "]")
+    return ("".join(parts) + "}\n").encode("utf-8")
 
 
 def to_geojson(atlas: Atlas, site: dict[str, Any]) -> bytes:
@@ -254,6 +275,7 @@ def to_geojson(atlas: Atlas, site: dict[str, Any]) -> bytes:
         geo = entry.get("geo")
         if not geo:
             continue
+        exporter.deps = set()
         record = exporter.record(entry, for_csv=False)
         features.append({"type": "Feature", "id": entry.slug,
                          "geometry": {"type": "Point", "coordinates": [geo["lon"], geo["lat"]]},

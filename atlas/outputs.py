@@ -31,3 +31,37 @@ class Finisher:
 
 PRODUCERS: list[Producer] = []
 FINISHERS: list[Finisher] = []
+
+
+class Fragments:
+    """Pieces of producer output (an entry's JSON record, a CSV row) kept with what they read.
+
+    The same rule as for pages: a piece is made again only when one of the dependencies it
+    recorded changed, so an edit re-exports one entry, not the whole atlas.
+    """
+
+    def __init__(self, previous: dict[str, tuple[tuple[str, ...], Any]], changed: set[str] | None) -> None:
+        self.previous = previous
+        self.changed = changed  # None: nothing can be reused (first build, new settings or code)
+        self.current: dict[str, tuple[tuple[str, ...], Any]] = {}
+
+    def get(self, key: str, make: Callable[[set[str]], Any]) -> Any:
+        """The piece named `key`: reused, or made by make(deps) which adds what it reads to deps."""
+        old = self.previous.get(key)
+        if old is not None and self.changed is not None and self.changed.isdisjoint(old[0]):
+            self.current[key] = old
+            return old[1]
+        deps: set[str] = set()
+        value = make(deps)
+        self.current[key] = (tuple(sorted(deps)), value)
+        return value
+
+
+_ACTIVE: list[Fragments] = []
+
+
+def fragment(key: str, make: Callable[[set[str]], Any]) -> Any:
+    """For producers: a remembered piece when a build is running with a cache, else made now."""
+    if _ACTIVE:
+        return _ACTIVE[-1].get(key, make)
+    return make(set())

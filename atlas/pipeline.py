@@ -16,7 +16,8 @@ from . import config, opendata, search, vendor  # noqa: F401  (the last three re
 from .cache import Cache, DepDigests
 from .graph import Atlas, link
 from .model import Entry
-from .outputs import FINISHERS, PRODUCERS, Finisher
+from . import outputs
+from .outputs import FINISHERS, PRODUCERS, Finisher, Fragments
 from .pages import Page, plan
 from .problems import AtlasError, Problem, Report
 from .render import Renderer
@@ -117,10 +118,16 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
             output.keep(path, output.published[path])
         produced = cache.produced
     else:
-        for producer in PRODUCERS if extras is None else extras:
-            for path, data in producer(atlas, site):
-                output.put(path, data)
-                produced.append(path)
+        fragments = Fragments(cache.fragments, None if stale else changed)
+        outputs._ACTIVE.append(fragments)
+        try:
+            for producer in PRODUCERS if extras is None else extras:
+                for path, data in producer(atlas, site):
+                    output.put(path, data)
+                    produced.append(path)
+        finally:
+            outputs._ACTIVE.remove(fragments)
+        cache.fragments = fragments.current
     clock("extras")
     for finisher in FINISHERS if extras is None else []:
         _finish(finisher, output, atlas, site, options)
@@ -131,7 +138,9 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     clock("write")
     cache.global_digest = global_digest
     cache.pages = records
-    cache.deps = {dep: digests(dep) for dep in {d for _, deps in records.values() for d in deps}}
+    every_dep = {d for _, deps in records.values() for d in deps}
+    every_dep.update(d for deps, _ in cache.fragments.values() for d in deps)
+    cache.deps = {dep: digests(dep) for dep in every_dep}
     cache.manifest, cache.spare, cache.produced = output.manifest, spare, produced
     if options.use_cache:
         cache.save()
