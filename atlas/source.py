@@ -30,8 +30,15 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
-_RAW_TAGS = {"tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
-             "tag:yaml.org,2002:null"}
+_Y = "tag:yaml.org,2002:"
+_RAW_TAGS = {_Y + "bool", _Y + "int", _Y + "float", _Y + "null"}
+# Plain data only: !!python/object, !!binary, !!set, custom tags and `<<` merge keys are refused.
+_PLAIN_TAGS = _RAW_TAGS | {_Y + "str", _Y + "timestamp", _Y + "seq", _Y + "map"}
+MAX_DEPTH = 20  # front matter is flat; deeper nesting is a mistake or an attack
+# Every nesting level of YAML needs one of these characters; a text with fewer of them than this
+# cannot be deep enough to overflow libyaml's recursive composer, so it skips the depth pre-scan.
+_NESTING_CHARS = "[{-:?"
+_DEEP_SUSPECT = 1000
 
 
 @dataclass
@@ -177,6 +184,11 @@ def parse_yaml(text: str, rel: str, offset: int, problems: list[Problem]
     """YAML mapping -> (values, line of every value path, raw text of non-string scalars)."""
     if not text.strip():
         return {}, {}, {}
+    deep = _too_deep(text)
+    if deep is not None:
+        problems.append(Problem(rel, deep + offset + 1, "", f"values nested more than {MAX_DEPTH} levels deep",
+                                "flatten the value"))
+        return {}, {}, {}
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -197,7 +209,8 @@ def parse_yaml(text: str, rel: str, offset: int, problems: list[Problem]
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset + 1 if mark else offset + 1
         message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        problems.append(Problem(rel, line, "", f"YAML syntax: {message}", _yaml_hint(message)))
+        bad_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
+        problems.append(Problem(rel, line, "", f"YAML syntax: {message}", _yaml_hint(message, bad_line)))
         return {}, {}, {}
     except (yaml.YAMLError, ValueError, TypeError) as exc:
         problems.append(Problem(rel, offset + 1, "", f"YAML: {exc}"))
@@ -207,24 +220,51 @@ def parse_yaml(text: str, rel: str, offset: int, problems: list[Problem]
     return values, lines, raw
 
 
-def _yaml_hint(message: str) -> str:
-    if "found character '\\t'" in message or "tab" in message:
+def _too_deep(text: str) -> int | None:
+    """Line (0-based) where nesting passes MAX_DEPTH, found from parser events.
+
+    libyaml's composer recurses once per level and crashes the process (segmentation fault) near
+    100,000 levels, far below the file size limit; its event parser does not recurse.
+    """
+    if sum(text.count(c) for c in _NESTING_CHARS) < _DEEP_SUSPECT:
+        return None
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the events count the top mapping, _walk does not
+                    return event.start_mark.line
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # a syntax error: reported with its position by the real parse
+    finally:
+        loader.dispose()
+    return None
+
+
+def _yaml_hint(message: str, line: str) -> str:
+    if "\t" in line[: len(line) - len(line.lstrip())] or "tab" in message:
         return "indent with spaces, not tabs"
-    if "could not determine a constructor" in message:
-        return "tags like !!python/object are not allowed"
     if "mapping values are not allowed" in message:
         return "put quotes around a value that contains ': '"
     return ""
 
 
 def _walk(node: yaml.Node, path: str, offset: int, lines: dict[str, int], raw: dict[str, str],
-          seen: set[int]) -> tuple[int, str, str, str] | None:
-    """Record the line of every value; refuse aliases and duplicate keys (PyYAML keeps the last)."""
-    if id(node) in seen:
-        return (node.start_mark.line + offset + 1, path, "anchors and aliases (&, *) are not allowed",
-                "write the value out")
-    seen.add(id(node))
+          seen: set[int], depth: int = 0) -> tuple[int, str, str, str] | None:
+    """Record the line of every value; refuse aliases, tags, deep nesting and duplicate keys."""
     line = node.start_mark.line + offset + 1
+    if id(node) in seen:
+        return (line, path, "anchors and aliases (&, *) are not allowed", "write the value out")
+    if node.tag not in _PLAIN_TAGS:
+        return (line, path, f"YAML tag '{_tag_name(node.tag)}' is not allowed",
+                "tags like !!python/object are refused: write plain values")
+    if depth > MAX_DEPTH:
+        return (line, path, f"values nested more than {MAX_DEPTH} levels deep", "flatten the value")
+    seen.add(id(node))
     if path:
         lines[path] = line
     if isinstance(node, yaml.ScalarNode):
@@ -233,23 +273,33 @@ def _walk(node: yaml.Node, path: str, offset: int, lines: dict[str, int], raw: d
         return None
     if isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            error = _walk(item, f"{path}.{i}" if path else str(i), offset, lines, raw, seen)
+            error = _walk(item, f"{path}.{i}" if path else str(i), offset, lines, raw, seen, depth + 1)
             if error:
                 return error
         return None
     keys: set[str] = set()
     for key_node, value_node in node.value:
+        if key_node.tag not in _PLAIN_TAGS:
+            merge = key_node.tag == _Y + "merge"
+            return (key_node.start_mark.line + offset + 1, path,
+                    "merge keys (<<) are not allowed" if merge
+                    else f"YAML tag '{_tag_name(key_node.tag)}' is not allowed", "write the fields out")
         name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
         child = f"{path}.{name}" if path else name
         if name in keys:
             return (key_node.start_mark.line + offset + 1, child,
                     f"duplicate key '{name}' (first at line {lines[child]})", "keep only one")
         keys.add(name)
-        error = _walk(value_node, child, offset, lines, raw, seen)
+        error = _walk(value_node, child, offset, lines, raw, seen, depth + 1)
         if error:
             return error
         lines[child] = key_node.start_mark.line + offset + 1
     return None
+
+
+def _tag_name(tag: str) -> str:
+    """!!set for tag:yaml.org,2002:set; local tags (!foo) as written."""
+    return "!!" + tag[len(_Y):] if tag.startswith(_Y) else tag
 
 
 def _failed(kind: str, stem: str, rel: str, h: str, problem: Problem,
