@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .model import ENTRY_KINDS, KINDS, SCHEMAS, SYMMETRIC, Entry
+from .model import ENTRY_KINDS, KINDS, SCHEMAS, SLUG_PATTERN, SYMMETRIC, Entry
 from .problems import AtlasError, Problem, closest
 
 Key = tuple[str, str]
 REF_KIND = {(kind, f.name): f.ref for kind, fields in SCHEMAS.items() for f in fields if f.ref}
+_SLUG = re.compile(SLUG_PATTERN)
+# Free pages live at /<slug>/: these first segments belong to the site's own sections.
+SECTIONS = frozenset({v[0] for v in KINDS.values() if v[0]} | {"a-z", "assets", "carte", "recherche", "donnees",
+                                                                "pagefind"})
+# « did you mean » compares with every slug of a kind (milliseconds in a large atlas): a file
+# with thousands of unknown references gets hints for its first few only, not minutes of work.
+MAX_HINTS = 10
 
 
 _NOT_WORD = re.compile(r"[\W_]+")
@@ -108,6 +115,10 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None) -
     for entry in sorted(entries, key=lambda e: e.path):
         if entry.get("draft") and not drafts:
             continue
+        if entry.kind == "pages" and entry.slug in SECTIONS:
+            problems.append(Problem(entry.path, 1, "", f"the page name '{entry.slug}' is taken by the "
+                                    f"site's own section /{entry.slug}/", "rename the file"))
+            continue
         other = keyed.get(entry.key)
         if other is not None:
             problems.append(Problem(entry.path, 1, "", f"duplicate slug '{entry.slug}', also {other.path}",
@@ -125,6 +136,7 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None) -
         atlas.by_kind[kind] = [e for e in ordered if e.kind == kind]
 
     inverse: dict[Key, dict[tuple[str, str], list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    hints: Counter[str] = Counter()
     for entry in ordered:
         for spec in SCHEMAS[entry.kind]:
             if spec.type not in ("ref", "refs") or spec.name not in entry.values:
@@ -133,7 +145,7 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None) -
             for i, slug in enumerate([value] if spec.type == "ref" else value):
                 where = spec.name if spec.type == "ref" else f"{spec.name}.{i}"
                 if slug not in slugs_by_kind[spec.ref]:
-                    problems.append(_unknown(entry, where, spec.ref, slug, slugs_by_kind, kinds_of_slug))
+                    problems.append(_unknown(entry, where, spec.ref, slug, slugs_by_kind, kinds_of_slug, hints))
                 elif (spec.ref, slug) == entry.key:
                     problems.append(Problem(entry.path, entry.line(where), where,
                                             f"'{slug}' refers to the entry itself", "remove it"))
@@ -141,22 +153,27 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None) -
                     inverse[(spec.ref, slug)][(entry.kind, spec.name)].append(entry)
     atlas.inverse = {k: dict(v) for k, v in inverse.items()}
     problems.extend(_cycles(atlas))
-    problems.extend(_cross_links(atlas, slugs_by_kind, kinds_of_slug))
+    problems.extend(_cross_links(atlas, slugs_by_kind, kinds_of_slug, hints))
     _indexes(atlas)
     return atlas, problems
 
 
 def _unknown(entry: Entry, where: str, kind: str, slug: str, slugs_by_kind: dict[str, set[str]],
-             kinds_of_slug: dict[str, list[str]]) -> Problem:
+             kinds_of_slug: dict[str, list[str]], hints: Counter[str]) -> Problem:
     noun = KINDS[kind][2]
+    if not _SLUG.match(slug):  # '../../etc', '/etc/passwd', 'La-Nef': never a file name to suggest
+        return Problem(entry.path, entry.line(where), where.split(".")[0], f"'{slug}' is not a slug",
+                       "lowercase ASCII letters, digits and dashes, the file name without extension")
+    hints[entry.path] += 1
+    guess = closest(slug, slugs_by_kind[kind]) if hints[entry.path] <= MAX_HINTS else ""
     elsewhere = [k for k in kinds_of_slug.get(slug, ()) if k != kind]
     if elsewhere:
         other = KINDS[elsewhere[0]][2]
         return Problem(entry.path, entry.line(where), where.split(".")[0],
                        f"'{slug}' is a {other} ({elsewhere[0]}), not a {noun}",
-                       closest(slug, slugs_by_kind[kind]) or f"only {kind} can be listed here")
+                       guess or f"only {kind} can be listed here")
     return Problem(entry.path, entry.line(where), where.split(".")[0], f"unknown {noun} '{slug}'",
-                   closest(slug, slugs_by_kind[kind]) or f"no file content/{kind}/{slug}.md")
+                   guess or f"no file content/{kind}/{slug}.md")
 
 
 def _cycles(atlas: Atlas) -> list[Problem]:
@@ -186,13 +203,13 @@ def _cycles(atlas: Atlas) -> list[Problem]:
 
 
 def _cross_links(atlas: Atlas, slugs_by_kind: dict[str, set[str]],
-                 kinds_of_slug: dict[str, list[str]]) -> list[Problem]:
+                 kinds_of_slug: dict[str, list[str]], hints: Counter[str]) -> list[Problem]:
     problems = []
     mentions: dict[Key, list[Entry]] = defaultdict(list)
     for entry in atlas.all():
         for kind, slug, line in entry.links:
             if slug not in slugs_by_kind[kind]:
-                problem = _unknown(entry, "body", kind, slug, slugs_by_kind, kinds_of_slug)
+                problem = _unknown(entry, "body", kind, slug, slugs_by_kind, kinds_of_slug, hints)
                 problems.append(Problem(entry.path, line, "body", f"link to {KINDS[kind][1]}:{slug}: "
                                         + problem.message, problem.hint))
             elif (kind, slug) != entry.key and entry not in mentions[(kind, slug)]:

@@ -89,7 +89,7 @@ def closest(value: str, candidates: Iterable[str]) -> str:
     if not match and value:
         # Abbreviations ('mess' for 'maison-de-l-ess-lille') fail a ratio test: try the
         # candidates that start alike and contain the value's letters in order.
-        match = sorted((c for c in pool if c[0] == value[0] and _subsequence(value, c)), key=len)[:1]
+        match = sorted((c for c in pool if c[:1] == value[:1] and _subsequence(value, c)), key=len)[:1]
     return f"did you mean '{match[0]}'?" if match else ""
 
 

@@ -79,15 +79,26 @@ class Renderer:
         except jinja2.TemplateSyntaxError as exc:
             raise AtlasError(f"templates/{exc.name}:{exc.lineno}: template syntax error: {exc.message}") from exc
         except jinja2.UndefinedError as exc:
-            raise AtlasError(f"{_template_position(exc, page)}: undefined variable in template: {exc.message}") from exc
+            where = _template_frame(exc) or f"templates/{page.template}"
+            raise AtlasError(f"{where}: undefined variable in template: {exc.message}") from exc
+        except jinja2.TemplateNotFound as exc:
+            where = _template_frame(exc) or f"templates/{page.template}"
+            raise AtlasError(f"{where}: template not found: {exc.name}") from exc
+        except Exception as exc:
+            # A template that computes something impossible (1 + 'a', a missing attribute of a
+            # value): a message at its line, not a traceback. Errors outside templates stay bugs.
+            where = _template_frame(exc)
+            if where is None:
+                raise
+            raise AtlasError(f"{where}: error in template: {type(exc).__name__}: {exc}") from exc
         deps = frozenset(self.view.deps)
         self.view = None
         return html.encode("utf-8"), deps
 
 
-def _template_position(exc: BaseException, page: Page) -> str:
-    """templates/x.html:12 for the innermost template frame of a traceback."""
-    tb, found = exc.__traceback__, f"templates/{page.template}"
+def _template_frame(exc: BaseException) -> str | None:
+    """templates/x.html:12 for the innermost template frame of a traceback, if there is one."""
+    tb, found = exc.__traceback__, None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".html") and "templates" in filename:

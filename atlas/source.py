@@ -188,6 +188,11 @@ def parse_yaml(text: str, rel: str, offset: int, problems: list[Problem]
     """
     if not text.strip():
         return {}, {}, {}
+    deep = _too_deep(text)
+    if deep is not None:
+        problems.append(Problem(rel, deep + offset + 1, "", f"values nested more than {MAX_DEPTH} levels deep",
+                                "flatten the value"))
+        return {}, {}, {}
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -202,7 +207,8 @@ def parse_yaml(text: str, rel: str, offset: int, problems: list[Problem]
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + offset + 1 if mark else offset + 1
         message = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        problems.append(Problem(rel, line, "", f"YAML syntax: {message}", _yaml_hint(message)))
+        bad_line = text.split("\n")[mark.line] if mark and mark.line < text.count("\n") + 1 else ""
+        problems.append(Problem(rel, line, "", f"YAML syntax: {message}", _yaml_hint(message, bad_line)))
         return {}, {}, {}
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         problems.append(Problem(rel, offset + 1, "", f"YAML: {exc}"))
@@ -216,8 +222,33 @@ def parse_yaml(text: str, rel: str, offset: int, problems: list[Problem]
     return values, tree.lines, tree.raw
 
 
-def _yaml_hint(message: str) -> str:
-    if "found character '\\t'" in message or "tab" in message:
+def _too_deep(text: str) -> int | None:
+    """Line (0-based) where nesting passes MAX_DEPTH, found from parser events.
+
+    libyaml's composer recurses once per level and crashes the process (segmentation fault) near
+    100,000 levels, far below the file size limit; its event parser does not recurse.
+    """
+    if sum(text.count(c) for c in _NESTING_CHARS) < _DEEP_SUSPECT:
+        return None
+    loader = _Loader(text)
+    depth = 0
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH + 1:  # the events count the top mapping, _Tree does not
+                    return event.start_mark.line
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # a syntax error: reported with its position by the real parse
+    finally:
+        loader.dispose()
+    return None
+
+
+def _yaml_hint(message: str, line: str) -> str:
+    if "\t" in line[: len(line) - len(line.lstrip())] or "tab" in message:
         return "indent with spaces, not tabs"
     if "mapping values are not allowed" in message:
         return "put quotes around a value that contains ': '"
@@ -232,6 +263,10 @@ class _NodeError(Exception):
 
 _Y = "tag:yaml.org,2002:"
 MAX_DEPTH = 20  # front matter is flat; deep nesting is a mistake or an attack
+# Every nesting level of YAML needs one of these characters; a text with fewer of them than this
+# cannot be deep enough to overflow libyaml's recursive composer, so it skips the depth pre-scan.
+_NESTING_CHARS = "[{-:?"
+_DEEP_SUSPECT = 1000
 
 
 class _Tree:
@@ -272,8 +307,14 @@ class _Tree:
     def mapping(self, node: yaml.MappingNode, path: str, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise _NodeError(key_node.start_mark.line + self.offset + 1, path, "a key must be plain text")
+            if key_node.tag == _Y + "merge":
+                raise _NodeError(key_node.start_mark.line + self.offset + 1, path,
+                                 "merge keys (<<) are not allowed", "write the fields out")
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _Y + "str":
+                tag = key_node.tag.replace(_Y, "!!")
+                raise _NodeError(key_node.start_mark.line + self.offset + 1, path,
+                                 f"YAML tag '{tag}' is not allowed" if isinstance(key_node, yaml.ScalarNode)
+                                 else "a key must be plain text", "write the fields out")
             name = key_node.value
             child = f"{path}.{name}" if path else name
             key_line = key_node.start_mark.line + self.offset + 1

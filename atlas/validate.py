@@ -175,12 +175,12 @@ def check_refs(value: Any, spec: Field, raw: RawEntry, path: str) -> tuple[str, 
         raise Invalid(f"expected a list, got text '{value}'", f"write [{value}]")
     if not isinstance(value, list):
         raise Invalid(f"expected a list of slugs, got {_type_name(value)}")
-    seen: list[str] = []
+    seen: dict[str, None] = {}  # ordered, and O(1) membership: a list would be quadratic
     for i, item in enumerate(value):
         slug = check_slug(item, spec, raw, f"{path}.{i}")
         if slug in seen:
             raise Invalid(f"'{slug}' is listed twice", "remove the duplicate", f"{path}.{i}")
-        seen.append(slug)
+        seen[slug] = None
     return tuple(seen)
 
 
