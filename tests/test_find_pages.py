@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -108,3 +109,24 @@ def test_cli_no_search_flag(tree, flag: list[str], expected: bool) -> None:
     root = tree({"content/actors/la-nef.md": "---\ntitle: La NEF\n---\n"})
     assert main(["build", "--root", str(root), "--quiet", "--no-cache", *flag]) == 0
     assert (root / "site/pagefind").exists() is expected
+
+
+def test_search_index_is_byte_identical_across_cold_builds(tree) -> None:
+    """Pagefind writes filter values in random order; atlas/pagefind_stable.py sorts them."""
+    files = {f"content/actors/a{i}.md": f"---\ntitle: Acteur {i}\ntype: {t}\nthemes: [{th}]\nterritory: {te}\n---\n"
+             for i, (t, th, te) in enumerate([("scop", "energie", "lille"), ("association", "habitat", "lyon"),
+                                                ("cae", "energie", "lyon"), ("scic", "habitat", "lille")])}
+    files.update({f"content/themes/{t}.md": f"---\ntitle: {t.capitalize()}\n---\n" for t in ("energie", "habitat")})
+    files.update({f"content/territories/{t}.md": f"---\ntitle: {t.capitalize()}\n---\n" for t in ("lille", "lyon")})
+    root = tree(files)
+
+    def bundle() -> dict[str, bytes]:
+        assert build_tree(root).report.ok
+        folder = root / "site/pagefind"
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    first = bundle()
+    assert any(name.startswith("filter/") for name in first)
+    for _ in range(3):
+        shutil.rmtree(root / "site")
+        assert bundle() == first
