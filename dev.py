@@ -44,7 +44,14 @@ def system_tools() -> None:
         run("apt-get", "update", "-qq")
         run("apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium",
             env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-    if shutil.which("npm") and not (ROOT / "node_modules" / "vnu-jar").exists() and (ROOT / "package.json").exists():
+    node_modules()
+
+
+def node_modules() -> None:
+    """npm packages of package.json: Leaflet (every build copies it into the site) and the checkers."""
+    packages = ("leaflet", "leaflet.markercluster", "vnu-jar")
+    missing = [p for p in packages if not (ROOT / "node_modules" / p / "package.json").exists()]
+    if shutil.which("npm") and missing and (ROOT / "package.json").exists():
         run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
 
 
@@ -54,6 +61,8 @@ def main(argv: list[str]) -> int:
         return 2
     python_env()
     command, rest = argv[0], argv[1:]
+    if command in ("serve", "build", "bench"):
+        node_modules()
     if command == "serve":
         os.execv(str(PY), [str(PY), str(ROOT / "build.py"), "serve", *rest])
     if command == "build":
