@@ -221,8 +221,10 @@ def to_csv(atlas: Atlas, site: dict[str, Any], kind: str) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _json(data: Any) -> bytes:
-    return (json.dumps(data, ensure_ascii=False, indent=1, default=_default) + "\n").encode("utf-8")
+def _json(data: Any, compact: bool = False) -> bytes:
+    """UTF-8 JSON; the big files compact (one line), the schemas indented for reading."""
+    layout: dict[str, Any] = {"separators": (",", ":")} if compact else {"indent": 1}
+    return (json.dumps(data, ensure_ascii=False, default=_default, **layout) + "\n").encode("utf-8")
 
 
 def _default(value: Any) -> Any:
@@ -238,7 +240,7 @@ def to_json(atlas: Atlas, site: dict[str, Any]) -> bytes:
     data: dict[str, Any] = {"titre": site["title"], "site": site["base_url"], "licence": licence(site)}
     for kind in ENTRY_KINDS:
         data[file_name(kind)] = [exporter.record(e, for_csv=False) for e in _entries(atlas, kind)]
-    return _json(data)
+    return _json(data, compact=True)
 
 
 def to_geojson(atlas: Atlas, site: dict[str, Any]) -> bytes:
@@ -255,7 +257,7 @@ def to_geojson(atlas: Atlas, site: dict[str, Any]) -> bytes:
         features.append({"type": "Feature", "id": entry.slug,
                          "geometry": {"type": "Point", "coordinates": [geo["lon"], geo["lat"]]},
                          "properties": {k: record[k] for k in keep}})
-    return _json({"type": "FeatureCollection", "features": features})
+    return _json({"type": "FeatureCollection", "features": features}, compact=True)
 
 
 def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
