@@ -10,7 +10,6 @@ import functools
 import http.server
 import threading
 import unicodedata
-from pathlib import Path
 from typing import Iterator
 from urllib.parse import parse_qs, urlsplit
 
