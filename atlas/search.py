@@ -14,6 +14,7 @@ from typing import Any
 
 from .graph import Atlas
 from .outputs import FINISHERS, Finisher
+from .pagefind_stable import FormatError, stabilise
 from .problems import AtlasError
 
 
@@ -35,6 +36,11 @@ def index(staging: Path, atlas: Atlas, site: dict[str, Any]) -> None:
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise AtlasError(f"pagefind failed (exit {done.returncode}): {(done.stderr or done.stdout).strip()}")
+    try:
+        stabilise(staging / "pagefind")
+    except (FormatError, OSError, ValueError, KeyError) as exc:
+        raise AtlasError(f"pagefind wrote an index this version of the atlas cannot make stable: {exc}; "
+                         "install the pagefind version pinned in pyproject.toml") from exc
 
 
 FINISHERS.append(Finisher("pagefind", index))

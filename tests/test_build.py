@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 from pathlib import Path
@@ -16,15 +15,9 @@ from linkcheck import broken_links
 
 
 def tree_digest(site: Path) -> dict[str, str]:
-    """sha256 of every file; Pagefind's index is reduced to what it covers, as Pagefind itself
-    does not write the same bytes twice (its filter files vary between identical runs)."""
-    found = {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in sorted(site.rglob("*")) if p.is_file() and not p.relative_to(site).as_posix().startswith("pagefind/")}
-    entry = site / "pagefind" / "pagefind-entry.json"
-    if entry.exists():
-        languages = json.loads(entry.read_text(encoding="utf-8"))["languages"]
-        found["pagefind/"] = repr(sorted((k, v["page_count"]) for k, v in languages.items()))
-    return found
+    """sha256 of every file of a built site, search index included."""
+    return {p.relative_to(site).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture

@@ -1,0 +1,188 @@
+"""In headless Chromium: the map, the search page and the list filters, on the real atlas.
+
+Expectations come from content/ (tests/content_facts.py). Tile requests are blocked: the
+markers, popups and lists must not depend on them.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+import unicodedata
+from typing import Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from conftest import build_tree
+from content_facts import entries, geolocated, with_theme
+
+pytestmark = pytest.mark.browser
+
+
+def offline(page) -> list[str]:
+    """Abort every request that leaves 127.0.0.1; return the list of what was attempted."""
+    attempted: list[str] = []
+
+    def route(r) -> None:
+        if urlsplit(r.request.url).hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            attempted.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return attempted
+
+
+def markers_and_clusters(page) -> int:
+    """Places drawn on the map: single markers plus the count shown on each cluster."""
+    page.wait_for_selector(".leaflet-marker-pane .leaflet-marker-icon")
+    singles = page.locator(".leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)").count()
+    clusters = page.locator(".leaflet-marker-pane .marker-cluster span:first-child").all_inner_texts()
+    return singles + sum(int(n) for n in clusters)
+
+
+def test_map_shows_every_geolocated_place_and_a_popup_links_to_it(page, real_server: str) -> None:
+    attempted = offline(page)
+    page.goto(real_server + "carte/")
+    assert markers_and_clusters(page) == len(geolocated())
+    marker = page.locator(".leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)").first
+    assert marker.get_attribute("tabindex") == "0" and marker.get_attribute("role") == "button"
+    marker.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs[0] in {f"/lieux/{slug}/" for slug in geolocated()}
+    slug = hrefs[0].split("/")[2]
+    hosted = {f"/acteurs/{a}/" for a, d in entries("actors").items() if slug in (d.get("places") or [])}
+    assert hosted <= set(hrefs[1:])  # the actors at that place are listed in its popup
+    assert attempted == []  # no tile request before the reader asks for the base map
+
+
+def test_base_map_loads_only_when_asked(page, real_server: str) -> None:
+    attempted = offline(page)
+    page.goto(real_server + "carte/")
+    page.get_by_role("button", name="Afficher le fond de carte").click()
+    page.wait_for_timeout(300)
+    assert attempted and all("tile.openstreetmap.org" in url for url in attempted)
+    page.reload()
+    page.wait_for_selector(".leaflet-tile", state="attached")
+    assert page.get_by_role("button", name="Afficher le fond de carte").count() == 0  # remembered
+
+
+def test_the_list_is_there_without_javascript(browser, real_server: str) -> None:
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(real_server + "carte/")
+    assert page.locator(".map-points > li").count() == len(geolocated())
+    assert page.locator("[data-map]").is_hidden()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def shared_spot(tmp_path_factory) -> Iterator[str]:
+    """A small atlas with two places at the same address and one elsewhere, served on 127.0.0.1."""
+    from conftest import write_tree
+
+    place = "---\ntitle: {title}\ntype: tiers-lieu\naddress: 1 rue X\ncity: Lille\ngeo: {{lat: {lat}, lon: {lon}}}\n---\n"
+    root = write_tree(tmp_path_factory.mktemp("spot") / "atlas", {
+        "content/places/a.md": place.format(title="Lieu A", lat=50.627, lon=3.074),
+        "content/places/b.md": place.format(title="Lieu B", lat=50.627, lon=3.074),
+        "content/places/c.md": place.format(title="Lieu C", lat=45.76, lon=4.84),
+    })
+    assert build_tree(root, search=False).report.ok
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def test_places_at_the_same_spot_are_grouped_not_stacked(page, shared_spot: str) -> None:
+    offline(page)
+    page.goto(shared_spot + "carte/")
+    assert markers_and_clusters(page) == 3
+    cluster = page.locator(".marker-cluster").filter(has_text="2")
+    assert cluster.count() == 1
+    cluster.click()
+    page.wait_for_timeout(800)  # zoom or spiderfy animation
+    titles = page.locator(".leaflet-marker-icon:not(.marker-cluster)").evaluate_all(
+        "icons => icons.map(i => i.getAttribute('title'))")
+    assert {"Lieu A", "Lieu B"} <= set(titles)
+
+
+def search(page, server: str, query: str = "", **filters: str) -> list[str]:
+    """Open /recherche/ with a query string; hrefs of the results shown."""
+    params = "&".join(f"{k}={v}" for k, v in {"q": query, **filters}.items() if v)
+    page.goto(f"{server}recherche/?{params}")
+    page.wait_for_selector("[data-search][data-ready]")
+    page.wait_for_function("document.querySelector('[data-search-status]').textContent !== ''")
+    return page.locator(".search-results h2 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+
+
+def test_header_search_finds_la_nef(page, real_server: str) -> None:
+    page.goto(real_server)
+    page.get_by_label("Rechercher dans l'atlas").fill("NEF")
+    page.get_by_label("Rechercher dans l'atlas").press("Enter")
+    page.wait_for_url("**/recherche/?q=NEF")
+    page.wait_for_selector(".search-results h2 a")
+    assert page.locator(".search-results h2 a").first.get_attribute("href") == "/acteurs/la-nef/"
+    assert page.get_by_label("Mots à rechercher").input_value() == "NEF"
+
+
+def _fold(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+def test_search_without_accents_finds_titles_with_accents(page, real_server: str) -> None:
+    accented = {f"/{seg}/{slug}/" for kind, seg in (("actors", "acteurs"), ("programmes", "programmes"),
+                                                    ("themes", "thematiques"), ("places", "lieux"))
+                for slug, data in entries(kind).items() if "Économie" in str(data["title"])}
+    assert accented, "the real atlas has titles with « Économie »"
+    search(page, real_server, "economie")
+    every = page.evaluate("""async () => {
+        const pf = await import('/pagefind/pagefind.js');
+        const r = await pf.search('economie');
+        return Promise.all(r.results.map(async x => (await x.data()).url));
+    }""")
+    assert accented & set(every)
+    # A title typed without its accents comes first.
+    url = sorted(accented)[0]
+    kind = {"acteurs": "actors", "programmes": "programmes", "thematiques": "themes", "lieux": "places"}[url.split("/")[1]]
+    title = str(entries(kind)[url.split("/")[2]]["title"])
+    assert search(page, real_server, _fold(title).lower())[0] == url
+
+
+def test_search_by_theme_filter_and_theme_name(page, real_server: str) -> None:
+    theme = "finance-solidaire" if "finance-solidaire" in entries("themes") else sorted(entries("themes"))[0]
+    title = str(entries("themes")[theme]["title"])
+    found = search(page, real_server, thematique=title)
+    expected = {f"/{seg}/{s}/" for kind, seg in (("actors", "acteurs"), ("places", "lieux"),
+                                                 ("programmes", "programmes"), ("territories", "territoires"))
+                for s in with_theme(kind, theme)} | {f"/thematiques/{theme}/"}
+    assert set(found) == expected
+    assert page.get_by_label("Thématique", exact=True).input_value() == title
+    assert search(page, real_server, title.lower())[0] == f"/thematiques/{theme}/"
+
+
+def test_filtering_a_list_by_theme_narrows_it_and_the_url_keeps_it(page, real_server: str) -> None:
+    theme = max(entries("themes"), key=lambda t: (len(with_theme("actors", t)), t))
+    expected = len(with_theme("actors", theme))
+    assert 0 < expected < len(entries("actors"))
+    page.goto(real_server + "acteurs/")
+    assert page.locator(".letter-group .card:visible").count() == len(entries("actors"))
+    page.get_by_label("Thématique", exact=True).select_option(theme)
+    assert page.locator(".letter-group .card:visible").count() == expected
+    assert parse_qs(urlsplit(page.url).query) == {"thematique": [theme]}
+    assert f"{expected} entrée" in page.locator("[data-filter-status]").inner_text()
+    page.reload()
+    assert page.get_by_label("Thématique", exact=True).input_value() == theme
+    assert page.locator(".letter-group .card:visible").count() == expected
+    page.get_by_role("button", name="Tout afficher").click()
+    page.wait_for_function(f"document.querySelectorAll('.letter-group .card:not([hidden])').length === {len(entries('actors'))}")
+    assert urlsplit(page.url).query == ""
