@@ -136,6 +136,8 @@
       selects[name].addEventListener("change", run);
     });
     form.querySelector("[data-search-filters]").hidden = false;
+    var nojs = document.querySelector("[data-search-nojs]");
+    if (nojs) nojs.hidden = true;  // a plain paragraph, not <noscript>: it also shows when the script fails
     input.addEventListener("input", later);
     form.addEventListener("submit", function (event) {
       event.preventDefault();

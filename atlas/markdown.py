@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as etree
 from typing import Callable
@@ -66,7 +67,15 @@ _IGNORED_IN_URLS = re.compile(r"[\x00-\x20\x7f]+")  # what browsers skip when th
 
 
 def safe_url(url: str) -> bool:
-    """Relative, fragment, or http/https/mailto — as a browser would read it."""
+    """Relative, fragment, or http/https/mailto — as a browser would read it.
+
+    Markdown keeps '&' of entities as a placeholder until serialisation (`jav&#x09;ascript:`
+    becomes a tab in the browser): decode it and the entities first; any other placeholder
+    left in a URL is refused.
+    """
+    url = html.unescape(url.replace(markdown.util.AMP_SUBSTITUTE, "&"))
+    if markdown.util.STX in url or markdown.util.ETX in url:
+        return False
     found = _SCHEME.match(_IGNORED_IN_URLS.sub("", url))
     return found is None or found.group(1).lower() in URL_SCHEMES
 
