@@ -52,7 +52,8 @@ class Renderer:
             keep_trailing_newline=True,
         )
         base = site["base_path"]
-        self.env.globals.update(site=site, base=base)
+        self._cards: dict[tuple[str, str], Markup] = {}
+        self.env.globals.update(site=site, base=base, card_html=self._card_html)
         self.env.filters.update(
             url=lambda u: base + u.lstrip("/"), fr_date=fr_date, fr_number=fr_number,
             fr_money=fr_money, markdown=self._markdown,
@@ -65,6 +66,15 @@ class Renderer:
         if self.view is not None:
             self.view.deps.add(f"c:{kind}/{slug}")
         return self.env.globals["base"] + entry_url(kind, slug), target.title
+
+    def _card_html(self, card: dict[str, Any], heading: str = "h3") -> Markup:
+        """A card rendered once per process: an entry's card is the same on every page that lists
+        it (its data comes from the entry alone), and index pages list thousands."""
+        key = (card["url"], heading, repr(card.get("filter")))  # list pages add filter data
+        found = self._cards.get(key)
+        if found is None:
+            found = self._cards[key] = Markup(self.env.get_template("macros.html").module.card(card, heading))
+        return found
 
     def _markdown(self, text: str) -> Markup:
         return Markup(self.md.convert(text))
