@@ -34,6 +34,7 @@ _Y = "tag:yaml.org,2002:"
 _RAW_TAGS = {_Y + "bool", _Y + "int", _Y + "float", _Y + "null"}
 # Plain data only: !!python/object, !!binary, !!set, custom tags and `<<` merge keys are refused.
 _PLAIN_TAGS = _RAW_TAGS | {_Y + "str", _Y + "timestamp", _Y + "seq", _Y + "map"}
+_ALIAS = "anchors and aliases (&, *) are not allowed"
 MAX_DEPTH = 20  # front matter is flat; deeper nesting is a mistake or an attack
 # Every nesting level of YAML needs one of these characters; a text with fewer of them than this
 # cannot be deep enough to overflow libyaml's recursive composer, so it skips the depth pre-scan.
@@ -119,23 +120,29 @@ def read_entry(path: Path, root: Path) -> RawEntry:
     kind = path.parent.name
     stem = path.name.rsplit(".", 1)[0]
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(MAX_FILE_BYTES + 1)  # no more: a huge file must not fill the memory
     except OSError as exc:
         return _failed(kind, stem, rel, "", Problem(rel, 0, "", f"cannot read file: {exc.strerror}"))
-    return parse_bytes(data, kind, stem, rel)
+    return parse_bytes(data, kind, stem, rel, max(size, len(data)))
 
 
-def parse_bytes(data: bytes, kind: str, stem: str, rel: str) -> RawEntry:
-    """Parse the bytes of one entry file (front matter + Markdown, or YAML only)."""
+def parse_bytes(data: bytes, kind: str, stem: str, rel: str, size: int | None = None) -> RawEntry:
+    """Parse the bytes of one entry file (front matter + Markdown, or YAML only).
+
+    `size` is the whole file's size when `data` holds only its beginning.
+    """
     h = digest(data)
     problems: list[Problem] = []
     if not _SLUG.match(stem):
         problems.append(Problem(rel, 0, "", f"file name '{stem}' is not a valid slug",
                                 f"rename it to '{slugify(stem) or 'entry'}' + extension "
                                 "(lowercase ASCII letters, digits and dashes)"))
-    if len(data) > MAX_FILE_BYTES:
+    size = len(data) if size is None else size
+    if size > MAX_FILE_BYTES:
         return _failed(kind, stem, rel, h, Problem(
-            rel, 0, "", f"file is {len(data) // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit",
+            rel, 0, "", f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit",
             "split the text or remove embedded data"), problems)
     try:
         text = data.decode("utf-8")
@@ -198,7 +205,10 @@ def parse_yaml(text: str, rel: str, offset: int, problems: list[Problem]
         raw: dict[str, str] = {}
         error = _walk(node, "", offset, lines, raw, set())
         if error:
-            problems.append(Problem(rel, error[0], error[1], error[2], error[3]))
+            line = error[0]
+            if error[2] == _ALIAS:  # the node is the anchored one: find where the alias was written
+                line = _first_alias_line(text, line - offset - 1) + offset + 1
+            problems.append(Problem(rel, line, error[1], error[2], error[3]))
             return {}, lines, raw
         if not isinstance(node, yaml.MappingNode):
             problems.append(Problem(rel, node.start_mark.line + offset + 1, "",
@@ -245,6 +255,20 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
+def _first_alias_line(text: str, default: int) -> int:
+    """Line (0-based) of the first alias (*name): composed nodes only know their anchor's place."""
+    loader = _Loader(text)
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return default
+
+
 def _yaml_hint(message: str, line: str) -> str:
     if "\t" in line[: len(line) - len(line.lstrip())] or "tab" in message:
         return "indent with spaces, not tabs"
@@ -258,7 +282,7 @@ def _walk(node: yaml.Node, path: str, offset: int, lines: dict[str, int], raw: d
     """Record the line of every value; refuse aliases, tags, deep nesting and duplicate keys."""
     line = node.start_mark.line + offset + 1
     if id(node) in seen:
-        return (line, path, "anchors and aliases (&, *) are not allowed", "write the value out")
+        return (line, path, _ALIAS, "write the value out")
     if node.tag not in _PLAIN_TAGS:
         return (line, path, f"YAML tag '{_tag_name(node.tag)}' is not allowed",
                 "tags like !!python/object are refused: write plain values")
@@ -286,6 +310,9 @@ def _walk(node: yaml.Node, path: str, offset: int, lines: dict[str, int], raw: d
                     else f"YAML tag '{_tag_name(key_node.tag)}' is not allowed", "write the fields out")
         name = str(key_node.value) if isinstance(key_node, yaml.ScalarNode) else "?"
         child = f"{path}.{name}" if path else name
+        if id(key_node) in seen:
+            return (key_node.start_mark.line + offset + 1, child, _ALIAS, "write the key out")
+        seen.add(id(key_node))
         if name in keys:
             return (key_node.start_mark.line + offset + 1, child,
                     f"duplicate key '{name}' (first at line {lines[child]})", "keep only one")
