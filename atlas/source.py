@@ -109,10 +109,12 @@ def read_entry(path: Path, root: Path) -> RawEntry:
     kind = path.parent.name
     stem = path.name.rsplit(".", 1)[0]
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            data = fh.read(MAX_FILE_BYTES + 1)  # no more: a huge file must not fill the memory
     except OSError as exc:
         return _failed(kind, stem, rel, "", Problem(rel, 0, "", f"cannot read file: {exc.strerror}"))
-    return parse_bytes(data, kind, stem, rel)
+    return parse_bytes(data, kind, stem, rel, max(size, len(data)))
 
 
 def read_body(path: Path) -> str:
@@ -124,17 +126,21 @@ def read_body(path: Path) -> str:
     return split_front_matter(text)[2]
 
 
-def parse_bytes(data: bytes, kind: str, stem: str, rel: str) -> RawEntry:
-    """Parse the bytes of one entry file (front matter + Markdown, or YAML only)."""
+def parse_bytes(data: bytes, kind: str, stem: str, rel: str, size: int | None = None) -> RawEntry:
+    """Parse the bytes of one entry file (front matter + Markdown, or YAML only).
+
+    `size` is the whole file's size when `data` holds only its beginning.
+    """
     h = digest(data)
     problems: list[Problem] = []
     if not _SLUG.match(stem):
         problems.append(Problem(rel, 0, "", f"file name '{stem}' is not a valid slug",
                                 f"rename it to '{slugify(stem) or 'entry'}' + extension "
                                 "(lowercase ASCII letters, digits and dashes)"))
-    if len(data) > MAX_FILE_BYTES:
+    size = len(data) if size is None else size
+    if size > MAX_FILE_BYTES:
         return _failed(kind, stem, rel, h, Problem(
-            rel, 0, "", f"file is {len(data) // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit",
+            rel, 0, "", f"file is {size // 1024} KiB, over the {MAX_FILE_BYTES // 1024} KiB limit",
             "split the text or remove embedded data"), problems)
     try:
         text = data.decode("utf-8")
@@ -201,7 +207,10 @@ def parse_yaml(text: str, rel: str, offset: int, problems: list[Problem]
         tree = _Tree(loader, offset)
         values = tree.value(node, "", 0)
     except _NodeError as exc:
-        problems.append(Problem(rel, exc.line, exc.path, exc.message, exc.hint))
+        line = exc.line
+        if exc.message == _ALIAS:  # the node is the anchored one: find where the alias was written
+            line = _first_alias_line(text, line - offset - 1) + offset + 1
+        problems.append(Problem(rel, line, exc.path, exc.message, exc.hint))
         return {}, {}, {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -247,6 +256,34 @@ def _too_deep(text: str) -> int | None:
     return None
 
 
+def _first_alias_line(text: str, default: int) -> int:
+    """Line (0-based) of the first alias (*name): composed nodes only know their anchor's place."""
+    loader = _Loader(text)
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return default
+
+
+def _first_alias_line(text: str, default: int) -> int:
+    """Line (0-based) of the first alias (*name): composed nodes only know their anchor's place."""
+    loader = _Loader(text)
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    return default
+
+
 def _yaml_hint(message: str, line: str) -> str:
     if "\t" in line[: len(line) - len(line.lstrip())] or "tab" in message:
         return "indent with spaces, not tabs"
@@ -266,6 +303,7 @@ MAX_DEPTH = 20  # front matter is flat; deep nesting is a mistake or an attack
 # Every nesting level of YAML needs one of these characters; a text with fewer of them than this
 # cannot be deep enough to overflow libyaml's recursive composer, so it skips the depth pre-scan.
 _NESTING_CHARS = "[{-:?"
+_ALIAS = "anchors and aliases (&, *) are not allowed"
 _DEEP_SUSPECT = 1000
 
 
@@ -283,7 +321,7 @@ class _Tree:
     def value(self, node: yaml.Node, path: str, depth: int) -> Any:
         line = node.start_mark.line + self.offset + 1
         if id(node) in self.seen:
-            raise _NodeError(line, path, "anchors and aliases (&, *) are not allowed", "write the value out")
+            raise _NodeError(line, path, _ALIAS, "write the value out")
         if depth > MAX_DEPTH:
             raise _NodeError(line, path, f"values nested more than {MAX_DEPTH} levels deep", "flatten the value")
         self.seen.add(id(node))
@@ -317,6 +355,9 @@ class _Tree:
                                  else "a key must be plain text", "write the fields out")
             name = key_node.value
             child = f"{path}.{name}" if path else name
+            if id(key_node) in self.seen:
+                raise _NodeError(key_node.start_mark.line + self.offset + 1, child, _ALIAS, "write the key out")
+            self.seen.add(id(key_node))
             key_line = key_node.start_mark.line + self.offset + 1
             if name in result:
                 raise _NodeError(key_line, child, f"duplicate key '{name}' (first at line {self.lines[child]})",

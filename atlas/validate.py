@@ -177,7 +177,7 @@ def check_refs(value: Any, spec: Field, raw: RawEntry, path: str) -> tuple[str, 
         raise Invalid(f"expected a list of slugs, got {_type_name(value)}")
     seen: dict[str, None] = {}  # ordered, and O(1) membership: a list would be quadratic
     for i, item in enumerate(value):
-        slug = check_slug(item, spec, raw, f"{path}.{i}")
+        slug = _item(check_slug, item, spec, raw, f"{path}.{i}")
         if slug in seen:
             raise Invalid(f"'{slug}' is listed twice", "remove the duplicate", f"{path}.{i}")
         seen[slug] = None
@@ -189,7 +189,17 @@ def check_strs(value: Any, spec: Field, raw: RawEntry, path: str) -> tuple[str, 
         value = [value]
     if not isinstance(value, list):
         raise Invalid(f"expected a list of lines, got {_type_name(value)}")
-    return tuple(check_str(item, spec, raw, f"{path}.{i}") for i, item in enumerate(value))
+    return tuple(_item(check_str, item, spec, raw, f"{path}.{i}") for i, item in enumerate(value))
+
+
+def _item(checker: Callable[[Any, Field, RawEntry, str], Any], value: Any, spec: Field, raw: RawEntry,
+          path: str) -> Any:
+    """Check one item of a list; a problem is reported at the item's own line, not the list's."""
+    try:
+        return checker(value, spec, raw, path)
+    except Invalid as exc:
+        exc.path = exc.path or path
+        raise
 
 
 def check_geo(value: Any, spec: Field, raw: RawEntry, path: str) -> dict[str, Any]:
