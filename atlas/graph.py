@@ -107,7 +107,8 @@ class Atlas:
         return chain
 
 
-def link(entries: list[Entry], drafts: bool = False, root: Path | None = None) -> tuple[Atlas, list[Problem]]:
+def link(entries: list[Entry], drafts: bool = False, root: Path | None = None,
+         unreadable: frozenset[Key] = frozenset()) -> tuple[Atlas, list[Problem]]:
     """Build the Atlas from validated entries; report unknown, wrong-kind and cyclic references."""
     problems: list[Problem] = []
     atlas = Atlas(root=root)
@@ -144,6 +145,8 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None) -
             value = entry.values[spec.name]
             for i, slug in enumerate([value] if spec.type == "ref" else value):
                 where = spec.name if spec.type == "ref" else f"{spec.name}.{i}"
+                if (spec.ref, slug) in unreadable:
+                    continue  # its file has an error of its own: no second error here
                 if slug not in slugs_by_kind[spec.ref]:
                     problems.append(_unknown(entry, where, spec.ref, slug, slugs_by_kind, kinds_of_slug, hints))
                 elif (spec.ref, slug) == entry.key:
@@ -153,7 +156,7 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None) -
                     inverse[(spec.ref, slug)][(entry.kind, spec.name)].append(entry)
     atlas.inverse = {k: dict(v) for k, v in inverse.items()}
     problems.extend(_cycles(atlas))
-    problems.extend(_cross_links(atlas, slugs_by_kind, kinds_of_slug, hints))
+    problems.extend(_cross_links(atlas, slugs_by_kind, kinds_of_slug, hints, unreadable))
     _indexes(atlas)
     return atlas, problems
 
@@ -203,11 +206,14 @@ def _cycles(atlas: Atlas) -> list[Problem]:
 
 
 def _cross_links(atlas: Atlas, slugs_by_kind: dict[str, set[str]],
-                 kinds_of_slug: dict[str, list[str]], hints: Counter[str]) -> list[Problem]:
+                 kinds_of_slug: dict[str, list[str]], hints: Counter[str],
+                 unreadable: frozenset[Key]) -> list[Problem]:
     problems = []
     mentions: dict[Key, list[Entry]] = defaultdict(list)
     for entry in atlas.all():
         for kind, slug, line in entry.links:
+            if (kind, slug) in unreadable:
+                continue
             if slug not in slugs_by_kind[kind]:
                 problem = _unknown(entry, "body", kind, slug, slugs_by_kind, kinds_of_slug, hints)
                 problems.append(Problem(entry.path, line, "body", f"link to {KINDS[kind][1]}:{slug}: "

@@ -57,9 +57,10 @@ def check(options: Options, cache: Cache | None = None) -> Result:
     """Read, validate and link: every content problem, no output."""
     result = Result(Report(strict=options.strict))
     clock = _Clock(result)
-    entries = read(options.root, result.report, cache, options.jobs)
+    unreadable: set[tuple[str, str]] = set()
+    entries = read(options.root, result.report, cache, options.jobs, unreadable)
     clock("read")
-    atlas, problems = link(entries, options.drafts, options.root)
+    atlas, problems = link(entries, options.drafts, options.root, frozenset(unreadable))
     result.report.extend(problems)
     result.atlas = atlas
     clock("link")
@@ -166,8 +167,12 @@ def _finish(finisher: Finisher, output: Output, atlas: Atlas, site: dict[str, An
             output.record(path.relative_to(output.dir).as_posix(), digest(path.read_bytes()), True)
 
 
-def read(root: Path, report: Report, cache: Cache | None, jobs: int = 0) -> list[Entry]:
-    """Discover, parse and validate every file, reusing the cache for unchanged ones."""
+def read(root: Path, report: Report, cache: Cache | None, jobs: int = 0,
+         unreadable: set[tuple[str, str]] | None = None) -> list[Entry]:
+    """Discover, parse and validate every file, reusing the cache for unchanged ones.
+
+    `unreadable` receives (kind, slug) of the files that could not be read at all.
+    """
     root = root.resolve()
     files, problems = discover(root)
     report.extend(problems)
@@ -193,6 +198,8 @@ def read(root: Path, report: Report, cache: Cache | None, jobs: int = 0) -> list
         report.extend(found[rel][3])
         if found[rel][2] is not None:
             entries.append(found[rel][2])
+        elif unreadable is not None:
+            unreadable.add((path.parent.name, path.name.rsplit(".", 1)[0]))
     if cache is not None:
         cache.files = seen
     return entries

@@ -28,7 +28,7 @@ class Invalid(Exception):
 
 
 def validate(raw: RawEntry) -> tuple[Entry | None, list[Problem]]:
-    """Check every field of a raw entry against its kind's schema."""
+    """Check every field of a raw entry against its kind's schema; None when it could not be read."""
     problems = list(raw.problems)
     if any(p.severity != WARNING for p in raw.problems):
         return None, problems
@@ -52,8 +52,9 @@ def validate(raw: RawEntry) -> tuple[Entry | None, list[Problem]]:
         if spec.required and spec.name not in values and not any(p.field == spec.name for p in problems):
             problems.append(Problem(raw.path, 1, spec.name, f"missing required field '{spec.name}'",
                                     f"add '{spec.name}: ...' to the front matter"))
-    if any(p.severity != WARNING for p in problems):
-        return None, problems
+    # An entry with a bad field still takes part in linking (with its valid fields), so that the
+    # entries pointing at it are not buried under « unknown » errors; its own errors fail the build.
+    values.setdefault("title", raw.slug)
     entry = Entry(raw.kind, raw.slug, raw.path, values, raw.lines, raw.body, raw.body_line, raw.digest,
                   cross_links(raw.body, raw.body_line))
     return entry, problems
