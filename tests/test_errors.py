@@ -115,3 +115,17 @@ def test_github_annotations(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert ("::error file=content/actors/la-nef.md,line=3::type: unknown type 'scopp' (did you mean 'scop'?)"
             in proc.stdout.splitlines())
+
+
+def test_an_invalid_entry_causes_no_cascade_of_unknown_references(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "content/actors/la-nef.md": "---\ntitle: La NEF\ntype: cooperativ\nplaces: [mess]\n---\n",
+        "content/actors/apes.md": "---\ntitle: APES\npartners: [la-nef, grdr]\n---\nVoir [](acteur:la-nef).\n",
+        "content/actors/grdr.md": None,  # not UTF-8: unreadable
+    })
+    lines = check(Options(root=tmp_path)).report.lines()
+    assert lines == [
+        "content/actors/grdr.md:2: not valid UTF-8 (byte 0xe9 at offset 14) (save the file as UTF-8)",
+        "content/actors/la-nef.md:3: type: unknown type 'cooperativ' (did you mean 'cooperative'?)",
+        "content/actors/la-nef.md:4: places: unknown lieu 'mess' (did you mean 'maison-de-l-ess-lille'?)",
+    ]
