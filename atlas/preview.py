@@ -28,6 +28,7 @@ from .pipeline import Options, build
 from .problems import AtlasError
 
 SETTLE = 0.04  # seconds without a new change before rebuilding: one save is often several writes
+QUICK = 0.005  # the same once every file written was closed (inotify says so): the save is complete
 WATCHED = ("content", "templates", "assets")
 SETTINGS = "atlas.yaml"
 _WRITES = (EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED, EVENT_TYPE_CLOSED)
@@ -123,6 +124,7 @@ class Changes(FileSystemEventHandler):
 
     root: Path
     paths: set[str] = field(default_factory=set)
+    writing: set[str] = field(default_factory=set)  # modified and not closed yet
     last: float = 0.0
     stopped: bool = False
     cond: threading.Condition = field(default_factory=threading.Condition)
@@ -130,13 +132,15 @@ class Changes(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in _WRITES or (event.is_directory and event.event_type == EVENT_TYPE_MODIFIED):
             return
-        found = {p for p in (self.source(event.src_path), self.source(getattr(event, "dest_path", ""))) if p}
-        if found:
-            self.add(found)
-
-    def add(self, paths: set[str]) -> None:
+        src, dest = self.source(event.src_path), self.source(getattr(event, "dest_path", ""))
+        if not (src or dest):
+            return
         with self.cond:
-            self.paths |= paths
+            self.paths |= {p for p in (src, dest) if p}
+            if event.event_type in (EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED) and not event.is_directory:
+                self.writing.add(event.src_path)
+            else:
+                self.writing.discard(event.src_path)
             self.last = time.monotonic()
             self.cond.notify_all()
 
@@ -153,18 +157,22 @@ class Changes(FileSystemEventHandler):
         return rel
 
     def wait(self) -> set[str]:
-        """Block until something changed and then nothing for SETTLE seconds; empty once stopped."""
+        """Block until something changed and then nothing for a while; empty once stopped.
+
+        The while is SETTLE, or QUICK when every file written was closed since: editors and
+        tools on Linux close the file when the save is done, and inotify reports it.
+        """
         with self.cond:
             while not self.paths and not self.stopped:
                 self.cond.wait()
             while not self.stopped:
-                quiet = self.last + SETTLE - time.monotonic()
+                quiet = self.last + (SETTLE if self.writing else QUICK) - time.monotonic()
                 if quiet <= 0:
                     break
                 self.cond.wait(quiet)
             if self.stopped:
                 return set()
-            paths, self.paths = self.paths, set()
+            paths, self.paths, self.writing = self.paths, set(), set()
             return paths
 
     def stop(self) -> None:
