@@ -1,0 +1,1 @@
+"""Benchmarks: `python -m bench` (build speed and memory, optionally against Hugo)."""
