@@ -17,10 +17,10 @@ import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from watchdog.events import (EVENT_TYPE_CLOSED, EVENT_TYPE_CREATED, EVENT_TYPE_DELETED, EVENT_TYPE_MODIFIED,
-                             EVENT_TYPE_MOVED, DirCreatedEvent, DirDeletedEvent, DirMovedEvent, FileClosedEvent,
-                             FileCreatedEvent, FileDeletedEvent, FileModifiedEvent, FileMovedEvent,
-                             FileSystemEvent, FileSystemEventHandler)
+from watchdog.events import (EVENT_TYPE_CLOSED, EVENT_TYPE_CREATED, EVENT_TYPE_DELETED,
+                             EVENT_TYPE_MODIFIED, EVENT_TYPE_MOVED, DirCreatedEvent, DirDeletedEvent,
+                             DirMovedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent,
+                             FileModifiedEvent, FileMovedEvent, FileSystemEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
 
 from .cache import Cache
@@ -28,6 +28,7 @@ from .pipeline import Options, build
 from .problems import AtlasError
 
 SETTLE = 0.04  # seconds without a new change before rebuilding: one save is often several writes
+QUICK = 0.005  # the same once every file written was closed (inotify says so): the save is complete
 WATCHED = ("content", "templates", "assets")
 SETTINGS = "atlas.yaml"
 _WRITES = (EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED, EVENT_TYPE_DELETED, EVENT_TYPE_MOVED, EVENT_TYPE_CLOSED)
@@ -57,7 +58,8 @@ class Preview:
 
     def __init__(self, root: Path, out: Path, drafts: bool = False, strict: bool = False) -> None:
         self.root, self.out = root, out
-        self.options = Options(root=root, out=out, base_url="/", drafts=drafts, strict=strict, use_cache=False)
+        self.options = Options(root=root, out=out, base_url="/", drafts=drafts, strict=strict,
+                               use_cache=False)
         if hasattr(self.options, "search"):
             self.options.search = False  # a search index costs more than the rest of a rebuild together
         self.cache = Cache.load(root, out)
@@ -111,8 +113,8 @@ def report(outcome: Outcome, paths: set[str]) -> None:
         return
     for line in outcome.problems:
         print(line, file=sys.stderr)
-    print(f"serve: build failed{cause}: {outcome.summary}; the last good site is still served", file=sys.stderr,
-          flush=True)
+    print(f"serve: build failed{cause}: {outcome.summary}; the last good site is still served",
+          file=sys.stderr, flush=True)
 
 
 # --- watching -------------------------------------------------------------------------------------
@@ -123,20 +125,24 @@ class Changes(FileSystemEventHandler):
 
     root: Path
     paths: set[str] = field(default_factory=set)
+    writing: set[str] = field(default_factory=set)  # modified and not closed yet
     last: float = 0.0
     stopped: bool = False
     cond: threading.Condition = field(default_factory=threading.Condition)
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type not in _WRITES or (event.is_directory and event.event_type == EVENT_TYPE_MODIFIED):
+        folder_touched = event.is_directory and event.event_type == EVENT_TYPE_MODIFIED
+        if event.event_type not in _WRITES or folder_touched:  # the latter repeats its files' events
             return
-        found = {p for p in (self.source(event.src_path), self.source(getattr(event, "dest_path", ""))) if p}
-        if found:
-            self.add(found)
-
-    def add(self, paths: set[str]) -> None:
+        src, dest = self.source(event.src_path), self.source(getattr(event, "dest_path", ""))
+        if not (src or dest):
+            return
         with self.cond:
-            self.paths |= paths
+            self.paths |= {p for p in (src, dest) if p}
+            if event.event_type in (EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED) and not event.is_directory:
+                self.writing.add(event.src_path)
+            else:
+                self.writing.discard(event.src_path)
             self.last = time.monotonic()
             self.cond.notify_all()
 
@@ -153,18 +159,22 @@ class Changes(FileSystemEventHandler):
         return rel
 
     def wait(self) -> set[str]:
-        """Block until something changed and then nothing for SETTLE seconds; empty once stopped."""
+        """Block until something changed and then nothing for a while; empty once stopped.
+
+        The while is SETTLE, or QUICK when every file written was closed since: editors and
+        tools on Linux close the file when the save is done, and inotify reports it.
+        """
         with self.cond:
             while not self.paths and not self.stopped:
                 self.cond.wait()
             while not self.stopped:
-                quiet = self.last + SETTLE - time.monotonic()
+                quiet = self.last + (SETTLE if self.writing else QUICK) - time.monotonic()
                 if quiet <= 0:
                     break
                 self.cond.wait(quiet)
             if self.stopped:
                 return set()
-            paths, self.paths = self.paths, set()
+            paths, self.paths, self.writing = self.paths, set(), set()
             return paths
 
     def stop(self) -> None:
@@ -216,8 +226,9 @@ def overlay(problems: list[str]) -> str:
             'z-index:2147483647;display:block;max-height:70vh;overflow:auto;padding:1rem 1.25rem;'
             'background:#fff4f2;color:#2b0a0a;border-bottom:4px solid #b00020;'
             'box-shadow:0 4px 18px rgba(0,0,0,.35);font:15px/1.45 system-ui,sans-serif">'
-            f'<strong style="font-weight:700">La construction a échoué : {n} problème{"s" if n > 1 else ""}.</strong> '
-            "Le site affiché est la dernière version correcte. Corrigez le fichier : la page se rechargera "
+            '<strong style="font-weight:700">'
+            f'La construction a échoué&nbsp;: {n} problème{"s" if n > 1 else ""}.</strong> '
+            "Le site affiché est la dernière version correcte. Corrigez le fichier&nbsp;: la page se rechargera "
             "d'elle-même."
             '<pre style="white-space:pre-wrap;margin:.75rem 0 0;font:13px/1.5 ui-monospace,monospace">'
             f"{lines}</pre></div>")

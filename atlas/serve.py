@@ -51,6 +51,7 @@ from tornado.websocket import WebSocketHandler
 from .preview import Changes, Outcome, Preview, inject, report, watch
 
 OUT = Path(".atlas-cache") / "serve" / "site"
+_UTF8 = ("application/javascript", "application/json", "image/svg+xml", "application/geo+json")
 
 
 @dataclass
@@ -145,7 +146,7 @@ class _Files(web.RequestHandler):
     def send(self, data: bytes, kind: str) -> None:
         if kind == "text/html":
             data = inject(data, self.state.generation, self.state.port, self.state.problems)
-        if kind.startswith("text/") or kind in ("application/javascript", "application/json", "image/svg+xml"):
+        if kind.startswith("text/") or kind in _UTF8:
             kind += "; charset=utf-8"
         self.set_header("Content-Type", kind)
         if self.request.method == "HEAD":
@@ -176,7 +177,8 @@ def serve(args: argparse.Namespace) -> int:
     try:
         sockets = netutil.bind_sockets(args.port, args.host)
     except OSError as exc:
-        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror} (try --port 0)", file=sys.stderr)
+        print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror} (try --port 0)",
+              file=sys.stderr)
         return 2
     preview = Preview(root, out, drafts=args.drafts, strict=args.strict)
     changes = Changes(root)

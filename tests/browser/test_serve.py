@@ -69,8 +69,8 @@ class Server:
 
 
 def start(root: Path) -> Server:
-    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--root", str(root), "--port", "0"],
-                            cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+    command = [sys.executable, str(ROOT / "build.py"), "serve", "--root", str(root), "--port", "0"]
+    proc = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, encoding="utf-8")
     server = Server(root, proc)
     threading.Thread(target=server.read, daemon=True).start()
@@ -184,7 +184,8 @@ def test_added_renamed_and_deleted_entries(server: Server, page: Page) -> None:
     expect(page.get_by_role("link", name="Epsilon")).to_be_visible(timeout=WAIT_MS)
     (server.root / "content/actors/alpha.md").unlink()  # beta points at it
     overlay = page.locator("#atlas-erreurs")
-    expect(overlay).to_contain_text("content/actors/beta.md:4: partners: unknown acteur 'alpha'", timeout=WAIT_MS)
+    expect(overlay).to_contain_text("content/actors/beta.md:4: partners: unknown acteur 'alpha'",
+                                    timeout=WAIT_MS)
 
 
 def _get(url: str, path: str) -> int:
@@ -205,8 +206,8 @@ def test_requests_outside_the_output_folder_get_404(server: Server) -> None:
     assert _get(server.url, "/acteurs/alpha/") == 200
     assert _get(server.url, "/assets/style.css") == 200
     secret = "content/actors/alpha.md"  # the output is .atlas-cache/serve/site: three levels below the root
-    escapes = ["/../../../", "/acteurs/../../../../", "/%2e%2e/%2e%2e/%2e%2e/", "/%2E%2E%2F%2E%2E%2F%2E%2E%2F",
-               "/..%2f..%2f..%2f", "/assets/..%5c..%5c..%5c..%5c", "/%252e%252e/%252e%252e/%252e%252e/",
+    escapes = ["/../../../", "/acteurs/../../../../", "/%2e%2e/%2e%2e/%2e%2e/",
+               "/%2E%2E%2F%2E%2E%2F%2E%2E%2F", "/..%2f..%2f..%2f", "/assets/..%5c..%5c..%5c..%5c", "/%252e%252e/%252e%252e/%252e%252e/",
                "/%c0%ae%c0%ae/%c0%ae%c0%ae/%c0%ae%c0%ae/"]
     for prefix in escapes:
         assert _get(server.url, prefix + secret) == 404, prefix + secret
@@ -223,3 +224,17 @@ def test_ctrl_c_exits_cleanly(server: Server, page: Page) -> None:
     assert stop(server) == 0
     assert "Traceback" not in server.output()
     assert "serve: stopped" in server.output()
+
+
+def test_first_build_broken_then_fixed(tmp_path: Path, page: Page) -> None:
+    """No site yet and bad content: every address shows the overlay until the fix builds the site."""
+    broken = {**FILES, "content/actors/alpha.md": "---\ntitle: [Alpha\n---\n"}
+    server = start(write_tree(tmp_path / "atlas", broken))
+    try:
+        page.goto(server.url + "acteurs/alpha/")
+        expect(page.locator("#atlas-erreurs")).to_contain_text("content/actors/alpha.md:")
+        server.write("content/actors/alpha.md", ALPHA.format(title="Alpha enfin"))
+        expect(page.locator("h1")).to_have_text("Alpha enfin", timeout=WAIT_MS)
+        expect(page.locator("#atlas-erreurs")).to_have_count(0)
+    finally:
+        assert stop(server) == 0

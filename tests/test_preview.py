@@ -1,0 +1,46 @@
+"""The preview's pure parts: which paths it serves, which changes it rebuilds for, what it injects."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from atlas.preview import Changes, inject
+from atlas.serve import resolve
+
+
+def test_resolve_stays_inside_the_output(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    (out / "acteurs" / "alpha").mkdir(parents=True)
+    (out / "acteurs" / "alpha" / "index.html").write_text("<p>ok</p>")
+    (tmp_path / "secret.txt").write_text("no")
+    os.symlink(tmp_path / "secret.txt", out / "lien")
+    assert resolve(out, "/acteurs/alpha/index.html") == (out / "acteurs/alpha/index.html").resolve()
+    assert resolve(out, "/") == out.resolve()
+    assert resolve(out, "/%61cteurs/") == (out / "acteurs").resolve()  # encoded letters are fine
+    for path in ("/../secret.txt", "/acteurs/../../secret.txt", "/%2e%2e/secret.txt", "/..%2fsecret.txt",
+                 "/..%5csecret.txt", "/%c0%ae%c0%ae/secret.txt", "/lien", "/a%00b"):
+        assert resolve(out, path) is None, path
+
+
+def test_changes_keep_sources_and_drop_editor_debris(tmp_path: Path) -> None:
+    changes = Changes(tmp_path)
+    kept = ["content/actors/alpha.md", "templates/base.html", "assets/style.css", "atlas.yaml", "content/actors"]
+    for rel in kept:
+        assert changes.source(str(tmp_path / rel)) == rel
+    dropped = ["content/actors/.alpha.md.swp", "content/actors/alpha.md~", "content/actors/4913",
+               "templates/#base.html#", ".atlas-cache/serve/site/index.html", "site/index.html", "README.md",
+               "content/actors/.#alpha.md"]
+    for rel in dropped:
+        assert changes.source(str(tmp_path / rel)) is None, rel
+
+
+def test_inject_puts_script_in_head_and_overlay_first_in_body() -> None:
+    page = b"<!doctype html><html><head><title>x</title></head><body class=\"a\"><h1>x</h1></body></html>"
+    clean = inject(page, 7, 8123, [])
+    assert b"build:7" in clean and b'src="/livereload.js?port=8123"' in clean
+    assert clean.index(b"livereload.js") < clean.index(b"</head>")
+    assert b"atlas-erreurs" not in clean
+    broken = inject(page, 8, 8123, ["content/actors/a.md:3: title: <b>bad</b>"])
+    assert b'<body class="a"><div id="atlas-erreurs"' in broken
+    assert b"content/actors/a.md:3: title: &lt;b&gt;bad&lt;/b&gt;" in broken  # escaped, never markup
