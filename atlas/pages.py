@@ -7,7 +7,9 @@ from itertools import groupby
 from typing import Any, Callable
 
 from . import findpages
+from .facts import located
 from .graph import Atlas, letter
+from .jsonld import entry_data, site_data
 from .model import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Entry
 from .view import HOME_PAGE, View, entry_url
 
@@ -66,7 +68,7 @@ def home(view: View) -> dict[str, Any]:
     return {"title": "Accueil", "intro": view.full(intro) if intro else None, "counts": counts,
             "themes": view.cards(view.listing("themes")),
             "types": _type_links(view, "actors") + _type_links(view, "programmes"),
-            "crumbs": []}
+            "crumbs": [], "jsonld": site_data}
 
 
 def _type_links(view: View, kind: str) -> list[dict[str, Any]]:
@@ -142,6 +144,8 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
         "search_filters": findpages.search_filters(view, e),
         "crumbs": _crumbs(*crumbs),
         "description": e.get("summary", ""),
+        "jsonld": entry_data(view, e),
+        "located": located(view, e),
     }
 
 

@@ -11,6 +11,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
+from . import footer, seo
 from .markdown import MarkdownRenderer
 from .pages import Page, build_context
 from .problems import AtlasError
@@ -79,6 +80,8 @@ class Renderer:
             url=lambda u: base + u.lstrip("/"), fr_date=fr_date, fr_number=fr_number,
             fr_money=fr_money, markdown=self._markdown,
         )
+        self.env.filters["ld_json"] = lambda data: seo.script(data, site)
+        self.env.globals["page_link"] = lambda slug, fragment="": footer.page_link(self.view, slug, fragment)
 
     def _resolve(self, kind: str, slug: str) -> tuple[str, str] | None:
         target = self.atlas.get(kind, slug)

@@ -249,8 +249,14 @@ def _too_deep(text: str) -> int | None:
                     return event.start_mark.line
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        # Newer libyaml stops at its own depth limit while scanning ahead in flow collections,
+        # before the events reach ours: that is the same mistake, at the line where it stopped.
+        if "nesting depth" in str(exc.problem) and exc.problem_mark is not None:
+            return exc.problem_mark.line
         return None  # a syntax error: reported with its position by the real parse
+    except yaml.YAMLError:
+        return None
     finally:
         loader.dispose()
     return None

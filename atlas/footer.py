@@ -1,0 +1,29 @@
+"""Links that every page's footer makes to free pages (À propos, Accessibilité) and their sections.
+
+Not every atlas has these pages or these headings, so a link is given only when its target
+exists; what was looked at is recorded through the View, so adding the page or renaming the
+heading re-renders the pages that link to it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .source import slugify
+from .view import View, entry_url
+
+HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+def page_link(view: View, slug: str, fragment: str = "") -> str:
+    """'a-propos/#contribuer' if that page has that heading, 'a-propos/' without one, '' if no page."""
+    view.count("pages")  # which pages exist
+    entry = view.atlas.get("pages", slug)
+    if entry is None:
+        return ""
+    url = entry_url("pages", slug)
+    if not fragment:
+        return url
+    body = view.full(entry).body or ""
+    ids = {slugify(m.group(1)) for m in HEADING.finditer(body)}  # as the Markdown toc names them
+    return f"{url}#{fragment}" if fragment in ids else ""
