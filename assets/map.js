@@ -90,7 +90,16 @@
       return;
     }
     container.hidden = false;
-    var map = L.map(container, {scrollWheelZoom: false, maxZoom: 19});
+    // Leaflet's own labels are in English: the page is in French (WCAG 3.1.2).
+    var map = L.map(container, {scrollWheelZoom: false, maxZoom: 19, zoomControl: false});
+    L.control.zoom({zoomInTitle: "Zoom avant", zoomOutTitle: "Zoom arrière"}).addTo(map);
+    map.on("popupopen", function (e) {
+      var close = e.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) {
+        close.setAttribute("aria-label", "Fermer");
+        close.title = "Fermer";
+      }
+    });
     var group = L.markerClusterGroup
       ? L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40, iconCreateFunction: clusterIcon})
       : L.featureGroup();
@@ -125,9 +134,37 @@
     });
   }
 
+  // The map's stylesheets, beside this script: fetched only when there is a map to draw, and
+  // the map is drawn once they are in (or have failed: the list of places is still there).
+  var STYLES = ["vendor/leaflet/leaflet.css", "vendor/leaflet.markercluster/MarkerCluster.css",
+                "vendor/leaflet.markercluster/MarkerCluster.Default.css", "map.css"];
+  var here = document.currentScript ? document.currentScript.src : document.baseURI;
+
+  function withStyles(then) {
+    var waiting = STYLES.length;
+    STYLES.forEach(function (path) {
+      var link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = new URL(path, here).href;
+      link.onload = link.onerror = function () {
+        waiting -= 1;
+        if (waiting === 0) {
+          then();
+        }
+      };
+      document.head.appendChild(link);
+    });
+  }
+
+  function ready() {
+    if (document.querySelector("[data-map]") && typeof L !== "undefined") {
+      withStyles(start);
+    }
+  }
+
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", ready);
   } else {
-    start();
+    ready();
   }
 })();

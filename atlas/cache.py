@@ -7,6 +7,7 @@ page is re-rendered unless the digests of everything it read last time are the s
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -19,7 +20,7 @@ from .graph import Atlas
 from .model import Entry
 
 CACHE_DIR = ".atlas-cache"
-_FORMAT = 4
+_FORMAT = 5
 _TRUST_AFTER_NS = 2_000_000_000  # files modified in the last 2 s are re-read: mtime ticks are coarse
 
 
@@ -45,8 +46,14 @@ class Cache:
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> digest, as published
     spare: dict[str, str] | None = None  # what the spare output folder holds, when known
     produced: list[str] = field(default_factory=list)  # files the producers wrote last time
-    fragments: dict[str, tuple[tuple[str, ...], Any]] = field(default_factory=dict)  # outputs.Fragments
+    fragment_deps: frozenset[str] = frozenset()  # every dependency the fragments recorded
+    fragments_token: str = ""  # names the fragments file that goes with this cache
     out: str = ""
+    # Export fragments (outputs.Fragments) are most of the cache's bytes and are needed only when
+    # the exports are made again: they live in a file of their own, read on first use and
+    # written only when they changed, so a build that changes nothing never touches them.
+    _fragments: dict[str, tuple[tuple[str, ...], Any]] | None = field(default=None, repr=False)
+    _fragments_dirty: bool = field(default=False, repr=False)
 
     @classmethod
     def load(cls, root: Path, out: Path) -> "Cache":
@@ -55,14 +62,43 @@ class Cache:
         location = root / CACHE_DIR / f"build-{key}.pickle"
         code = code_digest()
         try:
-            with open(location, "rb") as fh:
-                cache = pickle.load(fh)
+            cache = _load(location)
             if isinstance(cache, cls) and cache.code == code and cache.out == str(out.resolve()):
                 cache.location = location
                 return cache
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
             pass
         return cls(location=location, code=code, out=str(out.resolve()))
+
+    @property
+    def fragments(self) -> dict[str, tuple[tuple[str, ...], Any]]:
+        """The export fragments of the last build (read from their file the first time)."""
+        if self._fragments is None:
+            self._fragments = {}
+            path = self._fragments_path()
+            if path is not None and self.fragments_token:
+                try:
+                    found = _load(path)
+                    if isinstance(found, tuple) and len(found) == 2 and found[0] == self.fragments_token:
+                        self._fragments = found[1]
+                except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
+                        ValueError):
+                    pass
+        return self._fragments
+
+    @fragments.setter
+    def fragments(self, value: dict[str, tuple[tuple[str, ...], Any]]) -> None:
+        self._fragments, self._fragments_dirty = value, True
+        self.fragments_token = os.urandom(8).hex()  # a file from another build never matches
+        self.fragment_deps = frozenset(d for deps, _ in value.values() for d in deps)
+
+    def _fragments_path(self) -> Path | None:
+        return self.location.with_suffix(".fragments") if self.location is not None else None
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.update(location=None, _fragments=None, _fragments_dirty=False)
+        return state
 
     def save(self) -> None:
         if self.location is None:
@@ -71,15 +107,12 @@ class Cache:
         ignore = self.location.parent / ".gitignore"
         if not ignore.exists():
             ignore.write_text("*\n")
-        tmp = self.location.with_suffix(f".tmp{os.getpid()}")
-        location = self.location
-        self.location = None  # not pickled
-        try:
-            with open(tmp, "wb") as fh:
-                pickle.dump(self, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, location)
-        finally:
-            self.location = location
+        if self._fragments_dirty and self._fragments is not None:
+            # Written first; a build killed before the main file leaves a token that no longer
+            # matches, and the fragments are made again rather than trusted.
+            _dump((self.fragments_token, self._fragments), self._fragments_path())
+            self._fragments_dirty = False
+        _dump(self, self.location)
 
     def cached_file(self, rel: str, stat: os.stat_result) -> tuple[Any, list[Any]] | None:
         """The parse result of a file whose size and mtime are unchanged."""
@@ -130,6 +163,26 @@ class DepDigests:
             parts.append("w:" + ",".join(f"{e.kind}/{e.slug}" for e in self.atlas.within.get(entry.key, [])))
             return _hash("\n".join(parts))
         raise ValueError(f"unknown dependency {dep!r}")
+
+
+def _load(location: Path) -> Any:
+    """Unpickle with the cyclic garbage collector paused: it would walk the new objects in vain."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        with open(location, "rb") as fh:
+            return pickle.load(fh)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _dump(value: Any, location: Path) -> None:
+    """Pickle into a temporary file, then rename: a killed build never leaves half a cache."""
+    tmp = location.with_suffix(location.suffix + f".tmp{os.getpid()}")
+    with open(tmp, "wb") as fh:
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(tmp, location)
 
 
 def _card_fields(entry: Entry) -> tuple[Any, ...]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import multiprocessing
 import os
@@ -88,7 +89,8 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     result.pages = len(pages)
     global_digest = _global_digest(root, site, options, cache.code)
     digests = DepDigests(atlas)
-    output = Output(out, cache.manifest, cache.spare)
+    # The stamp lives on the Cache object (set below, pickled with it); older caches have none.
+    output = Output(out, cache.manifest, cache.spare, getattr(cache, "stamp", ""))
     stale = (global_digest != cache.global_digest or not output.published)
     changed = set() if stale else digests.changed(cache.deps)
     todo: list[Page] = []
@@ -136,11 +138,12 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     result.written = output.written
     result.written_pages = sum(1 for p in output.written_paths if p.endswith(".html"))
     spare = output.commit()
+    cache.stamp = output.stamp  # type: ignore[attr-defined]
     clock("write")
     cache.global_digest = global_digest
     cache.pages = records
     every_dep = {d for _, deps in records.values() for d in deps}
-    every_dep.update(d for deps, _ in cache.fragments.values() for d in deps)
+    every_dep.update(cache.fragment_deps)
     cache.deps = {dep: digests(dep) for dep in every_dep}
     cache.manifest, cache.spare, cache.produced = output.manifest, spare, produced
     if options.use_cache:
@@ -217,8 +220,19 @@ def _map(function: Callable[[Any], Any], items: list[Any], jobs: int, threshold:
     if jobs == 1 or len(items) < threshold:
         return [function(item) for item in items]
     chunk = max(1, min(64, len(items) // (jobs * 8)))
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        return pool.map(function, items, chunksize=chunk)
+    # What the workers inherit is never garbage: frozen, the collector neither scans it in each
+    # worker nor writes to its pages (which would copy them, one worker at a time).
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_gc) as pool:
+            return pool.map(function, items, chunksize=chunk)
+    finally:
+        gc.unfreeze()
+
+
+def _worker_gc() -> None:
+    """Workers make many short-lived objects and few cycles: collect the young ones less often."""
+    gc.set_threshold(50_000, 20, 100)
 
 
 def _global_digest(root: Path, site: dict[str, Any], options: Options, code: str) -> str:

@@ -7,6 +7,12 @@ pages that no longer exist — and then exchanges the two folders with one syste
 (Linux renameat2 RENAME_EXCHANGE). The old site becomes the next spare. Killed at any moment,
 `site/` is the old site or the new one, never a mix; a marker file says when the spare is
 half-updated, and such a spare is rebuilt from scratch next time.
+
+What the two folders hold is known from the cache of the last build (its manifests), which is
+saved after the swap. A stamp file beside them names the last build that changed them, and the
+cache records the stamp it knows: when they differ (a build killed between the swap and the
+saving of its cache, a --no-cache build, a preview stopped without saving), neither folder is
+trusted and the next build writes everything.
 """
 
 from __future__ import annotations
@@ -41,14 +47,19 @@ def check_out_dir(out: Path, root: Path) -> None:
 class Output:
     """The next version of the site, being prepared in the spare folder."""
 
-    def __init__(self, out: Path, published: dict[str, str], spare: dict[str, str] | None) -> None:
+    def __init__(self, out: Path, published: dict[str, str], spare: dict[str, str] | None,
+                 stamp: str = "") -> None:
         self.out = out
-        self.published = published if out.is_dir() else {}
         self.dir = out.parent / f".{out.name}.spare"
         self.marker = out.parent / f".{out.name}.spare-incomplete"
+        self.stamp_file = out.parent / f".{out.name}.stamp"
+        # The manifests describe the folders only if no build changed them since they were made.
+        known = _read_stamp(self.stamp_file) == stamp
+        self.stamp = stamp  # after commit(): the stamp the cache must record
+        self.published = published if out.is_dir() and known else {}
         for stale in out.parent.glob(f".{out.name}.staging-*"):  # left by older versions
             shutil.rmtree(stale, ignore_errors=True)
-        usable = spare is not None and self.dir.is_dir() and not self.marker.exists()
+        usable = known and spare is not None and self.dir.is_dir() and not self.marker.exists()
         self.holds: dict[str, str] = dict(spare) if usable and spare is not None else {}
         self.manifest: dict[str, str] = {}
         self.written = 0
@@ -106,11 +117,18 @@ class Output:
         self.holds[path] = h  # what the spare folder holds now
 
     def commit(self) -> dict[str, str] | None:
-        """Publish the next version; return what the spare holds afterwards (None: unknown)."""
+        """Publish the next version; return what the spare holds afterwards (None: unknown).
+
+        From here until the cache is saved with `self.stamp`, a kill leaves a cache that no longer
+        describes the folders: the new stamp, written first, tells the next build so.
+        """
         if self.unchanged:
+            if self._begun:  # the spare changed: a cache saved before this build no longer knows it
+                self._new_stamp()
             self.marker.unlink(missing_ok=True)  # the spare is consistent: every change was recorded
             return self.holds
         self.prune()
+        self._new_stamp()
         if not self.out.exists():
             self.dir.rename(self.out)
             self.marker.unlink(missing_ok=True)
@@ -122,7 +140,13 @@ class Output:
             self.dir.rename(self.out)
             old.rename(self.dir)
         self.marker.unlink(missing_ok=True)
-        return self.published
+        return self.published or None  # an old site of unknown content (none known): unknown spare
+
+    def _new_stamp(self) -> None:
+        self.stamp = os.urandom(8).hex()
+        tmp = self.stamp_file.with_name(self.stamp_file.name + ".tmp")
+        tmp.write_text(self.stamp + "\n", encoding="ascii")
+        os.replace(tmp, self.stamp_file)
 
     def prune(self) -> None:
         """Remove from the next version every file that is not (yet) part of it."""
@@ -155,6 +179,14 @@ def place(folder: Path, path: str, data: bytes, holds: dict[str, str], published
         fh.write(data)
     os.replace(tmp, target)  # never write into a file the published site may share by hard link
     return h, True
+
+
+def _read_stamp(path: Path) -> str:
+    """The stamp of the last build that changed the output folders ('' before any)."""
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return "?"  # unreadable: matches no cache
 
 
 def _link(source: Path, target: Path) -> bool:

@@ -61,6 +61,20 @@ def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root / "site"
 
 
+PUBLISHED_URL = "https://example.org/atlas/"
+
+
+@pytest.fixture(scope="session")
+def published_site(real_site: Path) -> Path:
+    """The real content/ built as published: absolute base URL PUBLISHED_URL (canonical links,
+    sitemap.xml, flux.xml), no search index. Built from the same copy as real_site."""
+    root = real_site.parent
+    out = root / "published"
+    result = build(Options(root=root, out=out, base_url=PUBLISHED_URL, use_cache=False, search=False))
+    assert result.report.ok, "\n".join(result.report.lines())
+    return out
+
+
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass

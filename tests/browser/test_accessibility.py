@@ -1,0 +1,190 @@
+"""Accessibility of the built real atlas in headless Chromium: axe-core on every page type, in the
+light and the dark colour scheme, plus the keyboard and small-screen checks that
+content/pages/accessibilite.md (the RGAA statement) says are made.
+
+axe-core comes from npm (node_modules/axe-core, pinned in package-lock.json). The pages are
+chosen from content/ (tests/content_facts.py), so the test follows the atlas as it grows.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from content_facts import entries
+
+pytestmark = pytest.mark.browser
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SEGMENTS = {"actors": "acteurs", "places": "lieux", "programmes": "programmes",
+            "territories": "territoires", "themes": "thematiques"}
+
+
+def richest(kind: str) -> str:
+    """The entry of a kind with the most fields filled in: its page shows the most kinds of markup."""
+    found = entries(kind)
+    return max(sorted(found), key=lambda slug: len([v for v in found[slug].values() if v]))
+
+
+def page_types() -> list[str]:
+    """One URL of each page type of the site (relative to the site root)."""
+    urls = ["", "a-z/", "404.html", "recherche/", "recherche/?q=economie", "carte/", "donnees/",
+            "a-propos/", "accessibilite/"]
+    for kind, segment in SEGMENTS.items():
+        urls += [f"{segment}/", f"{segment}/{richest(kind)}/"]
+    actor_type = entries("actors")[richest("actors")]["type"]
+    urls.append(f"acteurs/types/{actor_type}/")
+    return urls
+
+
+@pytest.fixture(scope="module")
+def axe_page(browser):
+    if not AXE.exists():
+        pytest.fail(f"{AXE} is missing: python3 dev.py installs the npm packages of package.json")
+    context = browser.new_context(locale="fr-FR")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def run_axe(page) -> list[dict]:
+    """axe-core violations for the WCAG 2.0 / 2.1 A and AA rules, on the page as it is now."""
+    return page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+        .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            targets: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(1).join(' ').trim())})))""",
+                         TAGS)
+
+
+def describe(found: dict[str, list[dict]]) -> str:
+    lines = []
+    for scheme, violations in found.items():
+        for v in violations:
+            lines.append(f"[{scheme}] {v['id']} ({v['impact']}): {v['help']}")
+            lines += [f"    {t}" for t in v["targets"][:8]]
+            if len(v["targets"]) > 8:
+                lines.append(f"    … and {len(v['targets']) - 8} more")
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize("url", page_types())
+def test_axe_finds_no_violation_in_light_and_dark(axe_page, real_server: str, url: str) -> None:
+    page = axe_page
+    page.emulate_media(color_scheme="light")
+    page.goto(real_server + url, wait_until="load")
+    if url.startswith("recherche/?q="):
+        page.wait_for_selector(".search-results li")  # the results are part of what is checked
+    if url == "carte/":
+        page.wait_for_selector(".leaflet-marker-icon")
+    page.add_script_tag(path=str(AXE))
+    found = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+        found[scheme] = run_axe(page)
+    assert not any(found.values()), f"axe-core on /{url}:\n{describe(found)}"
+
+
+def test_axe_sees_a_contrast_fault_of_the_dark_scheme_only(axe_page, real_server: str) -> None:
+    """Guards the test above: the dark run checks the dark colours (not the light ones twice), and
+    a contrast fault is reported with its rule and target."""
+    page = axe_page
+    page.emulate_media(color_scheme="light")
+    page.goto(real_server)
+    page.add_style_tag(content="@media (prefers-color-scheme: dark) { .lead { color: #3a3f3d !important; } }")
+    page.add_script_tag(path=str(AXE))
+    assert run_axe(page) == []
+    page.emulate_media(color_scheme="dark")
+    found = run_axe(page)
+    assert [v["id"] for v in found] == ["color-contrast"]
+    assert found[0]["targets"][0].startswith(".lead ::")
+
+
+def open_a_popup(page) -> None:
+    """Open the popup of a place on the map (spread a cluster first when every place is in one)."""
+    page.wait_for_selector(".leaflet-marker-pane .leaflet-marker-icon")
+    single = page.locator(".leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)")
+    if single.count() == 0:
+        page.locator(".marker-cluster").first.click()
+        single.first.wait_for()
+        page.wait_for_timeout(500)  # the spreading animation
+    single.first.focus()
+    page.keyboard.press("Enter")
+    page.locator(".leaflet-popup-content a").first.wait_for()
+
+
+def test_axe_finds_no_violation_with_a_map_popup_open(axe_page, real_server: str) -> None:
+    page = axe_page
+    page.emulate_media(color_scheme="light")
+    page.goto(real_server + "carte/")
+    open_a_popup(page)
+    # Leaflet fades the popup in: check its colours once it is opaque, not mid-transition.
+    page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
+    page.add_script_tag(path=str(AXE))
+    found = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        found[scheme] = run_axe(page)
+    assert not any(found.values()), f"axe-core on /carte/ with a popup open:\n{describe(found)}"
+
+
+def test_map_controls_speak_french(page, real_server: str) -> None:
+    """Leaflet labels its buttons in English; on a French page they must be French (WCAG 3.1.2)."""
+    page.goto(real_server + "carte/")
+    labels = page.locator(".leaflet-control-zoom a").evaluate_all("as => as.map(a => a.getAttribute('aria-label'))")
+    assert labels == ["Zoom avant", "Zoom arrière"]
+    open_a_popup(page)
+    assert page.locator(".leaflet-popup-close-button").get_attribute("aria-label") == "Fermer"
+
+
+def test_first_tab_reaches_the_skip_link_and_it_leads_to_the_content(page, real_server: str) -> None:
+    actor = richest("actors")
+    page.goto(f"{real_server}acteurs/{actor}/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("[document.activeElement.textContent, document.activeElement.getAttribute('href')]")
+    assert focused == ["Aller au contenu", "#contenu"]
+    box = page.evaluate("JSON.stringify(document.activeElement.getBoundingClientRect())")
+    assert json.loads(box)["top"] >= 0  # shown once focused, not left off screen
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
+    page.keyboard.press("Tab")  # the next stop is inside the main content
+    assert page.evaluate("document.getElementById('contenu').contains(document.activeElement)")
+
+
+def test_every_focusable_element_shows_a_focus_outline(page, real_server: str) -> None:
+    """Tab through an entry page: each element reached gets a visible outline (WCAG 2.4.7)."""
+    page.goto(f"{real_server}acteurs/{richest('actors')}/")
+    seen = 0
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        state = page.evaluate("""() => { const e = document.activeElement;
+            if (e === document.body) return null;
+            const s = getComputedStyle(e);
+            return {tag: e.tagName, text: (e.textContent || '').trim().slice(0, 40),
+                    outline: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }""")
+        if state is None:
+            break
+        seen += 1
+        assert state["outline"] != "none" and state["width"] >= 2, state
+    assert seen > 20  # header, navigation, facts, sources, footer
+
+
+def test_no_horizontal_scroll_at_320_pixels(browser, real_server: str) -> None:
+    """WCAG 1.4.10 (reflow): at 320 CSS pixels nothing is wider than the window, filters and
+    search results shown (JavaScript on)."""
+    context = browser.new_context(viewport={"width": 320, "height": 640}, locale="fr-FR")
+    page = context.new_page()
+    wide = {}
+    for url in ["", f"acteurs/{richest('actors')}/", f"lieux/{richest('places')}/", "acteurs/", "a-z/",
+                "carte/", "donnees/", "recherche/?q=economie"]:
+        page.goto(real_server + url)
+        if url.startswith("recherche/"):
+            page.wait_for_selector(".search-results li")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 320:
+            wide[f"/{url}"] = width
+    context.close()
+    assert wide == {}, f"pages wider than a 320 px window (px): {wide}"
