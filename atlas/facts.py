@@ -20,7 +20,7 @@ def located(view: View, entry: Entry) -> list[dict[str, Any]]:
         return []
     found = []
     for place in view.atlas.refs(entry, "places"):
-        text = address(view.full(place))
+        text = address(view.fields(place))
         if text:
             found.append({"title": place.title, "url": entry_url(place.kind, place.slug), "address": text})
     return found

@@ -22,7 +22,7 @@ def address(place: Entry) -> str:
 
 def point(view: View, place: Entry, hosted: bool = True) -> dict[str, Any]:
     """A geolocated place as the map and its list show it, with the actors it hosts."""
-    view.full(place)
+    view.fields(place)
     actors: list[dict[str, str]] = []
     if hosted:
         view.deps.add(f"i:{place.kind}/{place.slug}")
@@ -37,7 +37,7 @@ def points(view: View, places: list[Entry], hosted: bool = True) -> list[dict[st
     seen: set[str] = set()
     found = []
     for place in places:
-        view.full(place)  # whether it has geo is part of what the page shows
+        view.fields(place)  # whether it has geo is part of what the page shows
         if place.get("geo") and place.slug not in seen:
             seen.add(place.slug)
             found.append(point(view, place, hosted))
@@ -110,7 +110,7 @@ def data_page(view: View) -> dict[str, Any]:
     kinds = [{"kind": k, "label": KINDS[k][3], "file": file_name(k), "count": view.count(k),
               "columns": [{"name": c.name, "help": c.help, "csv": c.csv} for c in COLUMNS[k]]}
              for k in ENTRY_KINDS]
-    geolocated = sum(1 for e in view.listing("places") if view.full(e).get("geo"))
+    geolocated = sum(1 for e in view.listing("places") if view.fields(e).get("geo"))
     return {"title": "Données ouvertes", "kinds": kinds, "folder": FOLDER, "geolocated": geolocated,
             "licence_urls": LICENCE_URLS, "crumbs": _crumbs("Données ouvertes", f"{FOLDER}/"),
             "description": "Toutes les données de l'atlas en JSON, CSV et GeoJSON, sous licence ouverte, "

@@ -12,6 +12,7 @@ import re
 from .source import slugify
 from .view import View, entry_url
 
+_HEADINGS: dict[str, frozenset[str]] = {}  # file digest -> heading ids (as the Markdown toc names them)
 HEADING = re.compile(r"^#{1,6}[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
 
 
@@ -24,6 +25,9 @@ def page_link(view: View, slug: str, fragment: str = "") -> str:
     url = entry_url("pages", slug)
     if not fragment:
         return url
-    body = view.full(entry).body or ""
-    ids = {slugify(m.group(1)) for m in HEADING.finditer(body)}  # as the Markdown toc names them
+    view.fields(entry)  # the page depends on the whole file; its headings are read once per version
+    ids = _HEADINGS.get(entry.digest)
+    if ids is None:
+        body = view.atlas.with_body(entry).body or ""
+        ids = _HEADINGS[entry.digest] = frozenset(slugify(m.group(1)) for m in HEADING.finditer(body))
     return f"{url}#{fragment}" if fragment in ids else ""

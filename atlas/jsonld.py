@@ -110,7 +110,7 @@ def geo(entry: Entry) -> Data | None:
 
 def _place_node(view: View, place: Entry) -> Data:
     """A place as its own page describes it: type, @id, name, address, coordinates."""
-    view.full(place)  # its address and position are shown
+    view.fields(place)  # its address and position are shown
     node: Data = {"@type": PLACE_TYPES.get(place.get("type", ""), "Place"), "@id": page_url(place),
                   "name": place.title}
     address, point = postal_address(place), geo(place)
@@ -131,7 +131,7 @@ def _actor(view: View, entry: Entry) -> Data:
         node["location"] = _one(places)
     parent = view.atlas.refs(entry, "parent") if "parent" in entry.values else []
     if parent:
-        view.full(parent[0])  # its type decides between member and part
+        view.fields(parent[0])  # its type decides between member and part
         key = "memberOf" if parent[0].get("type") in NETWORK_TYPES else "parentOrganization"
         node[key] = _ref(view, parent[0], "Organization")
     if entry.get("founded"):
@@ -156,7 +156,7 @@ def _place(view: View, entry: Entry) -> Data:
 def _programme(view: View, entry: Entry) -> Data:
     operators = view.atlas.refs(entry, "operators")
     for actor in operators:
-        view.full(actor)  # a public operator makes it a government service
+        view.fields(actor)  # a public operator makes it a government service
     funders = _refs(view, operators, "Organization")
     kind = entry.get("type", "")
     if kind in GRANT_TYPES:

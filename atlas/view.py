@@ -68,6 +68,11 @@ class View:
         self.deps.add(f"k:{kind}")
         return len(self.atlas.by_kind.get(kind, []))
 
+    def fields(self, entry: Entry) -> Entry:
+        """The entry's fields, without reading its body: the page depends on the whole file."""
+        self.deps.add(f"e:{entry.kind}/{entry.slug}")
+        return entry
+
     def full(self, entry: Entry) -> Entry:
         """The whole entry: the page changes with any byte of its file."""
         self.deps.add(f"e:{entry.kind}/{entry.slug}")
