@@ -63,7 +63,9 @@ def test_pages_make_no_third_party_request(page, real_server: str) -> None:
         page.goto(real_server + url, wait_until="networkidle")
     page.wait_for_selector("[data-map] .leaflet-marker-icon")  # the map is drawn, without its base layer
     page.goto(real_server + "recherche/")
-    page.get_by_label("Mots à rechercher").press_sequentially("cooperative", delay=30)
+    page.wait_for_selector("[data-search][data-ready]")
+    title = str(entries("actors")[actor_with_a_map()]["title"])
+    page.get_by_label("Mots à rechercher").press_sequentially(title, delay=30)
     page.wait_for_selector(".search-results li")
     page.wait_for_load_state("networkidle")
     assert outside == []
