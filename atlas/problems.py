@@ -83,14 +83,41 @@ class Report:
 
 
 def closest(value: str, candidates: Iterable[str]) -> str:
-    """The hint « did you mean 'x'? » for the nearest candidate, or an empty string."""
+    """The hint « did you mean 'x'? » for the nearest candidate(s), or an empty string.
+
+    In order: an acronym ('mel' for 'metropole-europeenne-de-lille'), the candidates holding the
+    value as whole words ('ptce' in 'appel-a-projets-ptce-2013'; up to three when several do),
+    then all its words in any order ('metropole-de-lille'), a close spelling, and last an
+    abbreviation ('mess' for 'maison-de-l-ess-lille').
+    """
     pool = sorted(candidates)
-    match = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
-    if not match and value:
-        # Abbreviations ('mess' for 'maison-de-l-ess-lille') fail a ratio test: try the
-        # candidates that start alike and contain the value's letters in order.
+    if not value:
+        return ""
+    match = [c for c in pool if value in _acronyms(c)][:1]
+    if not match:
+        words = f"-{value}-"
+        match = sorted((c for c in pool if words in f"-{c}-" and c != value), key=lambda c: (len(c), c))[:3]
+    if not match and "-" in value:  # every word of the value, in any order: 'metropole-de-lille'
+        wanted = set(value.split("-")) - {""}
+        match = sorted((c for c in pool if wanted <= set(c.split("-"))), key=lambda c: (len(c), c))[:3]
+    if not match:
+        match = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
+    if not match:
         match = sorted((c for c in pool if c[:1] == value[:1] and _subsequence(value, c)), key=len)[:1]
-    return f"did you mean '{match[0]}'?" if match else ""
+    if not match:
+        return ""
+    return "did you mean " + " or ".join(f"'{m}'" for m in match) + "?"
+
+
+_SMALL_WORDS = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "sur"}
+
+
+def _acronyms(slug: str) -> set[str]:
+    """Initials of a slug's words, with and without its small words: 'mel', 'medl'."""
+    words = [w for w in slug.split("-") if w and not w.isdigit()]
+    if len(words) < 2:
+        return set()
+    return {"".join(w[0] for w in words), "".join(w[0] for w in words if w not in _SMALL_WORDS)}
 
 
 def _subsequence(short: str, long: str) -> bool:

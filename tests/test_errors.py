@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from atlas.pipeline import Options, check
+from atlas.problems import closest
 
 BASE = {
     "content/places/maison-de-l-ess-lille.md": "---\ntitle: Maison de l'ESS\ntype: maison-ess\n---\n",
@@ -129,3 +130,22 @@ def test_an_invalid_entry_causes_no_cascade_of_unknown_references(tmp_path: Path
         "content/actors/la-nef.md:3: type: unknown type 'cooperativ' (did you mean 'cooperative'?)",
         "content/actors/la-nef.md:4: places: unknown lieu 'mess' (did you mean 'maison-de-l-ess-lille'?)",
     ]
+
+
+HINT_POOL = ["metropole-europeenne-de-lille", "metropole-de-lyon", "lille-moulins", "lille", "la-nef",
+             "appel-a-projets-ptce-2013", "urscop-hauts-de-france", "urscop-auvergne-rhone-alpes",
+             "maison-de-l-ess-lille", "hauts-de-france"]
+
+
+@pytest.mark.parametrize(("typed", "hint"), [
+    ("mel", "did you mean 'metropole-europeenne-de-lille'?"),  # acronym without the small words
+    ("hdf", "did you mean 'hauts-de-france'?"),  # acronym with them
+    ("ptce", "did you mean 'appel-a-projets-ptce-2013'?"),  # a whole word of the slug
+    ("urscop", "did you mean 'urscop-hauts-de-france' or 'urscop-auvergne-rhone-alpes'?"),
+    ("metropole-de-lille", "did you mean 'metropole-europeenne-de-lille'?"),  # all its words
+    ("la-neff", "did you mean 'la-nef'?"),  # a typo
+    ("mess", "did you mean 'maison-de-l-ess-lille'?"),  # an abbreviation
+    ("zzz", ""),
+])
+def test_hints_find_what_a_contributor_meant(typed: str, hint: str) -> None:
+    assert closest(typed, HINT_POOL) == hint
