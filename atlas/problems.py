@@ -93,7 +93,7 @@ def closest(value: str, candidates: Iterable[str]) -> str:
     pool = sorted(candidates)
     if not value:
         return ""
-    match = [c for c in pool if value in _acronyms(c)][:1]
+    match = sorted((c for c in pool if value in _acronyms(c)), key=lambda c: (len(c), c))[:3]
     if not match:
         words = f"-{value}-"
         match = sorted((c for c in pool if words in f"-{c}-" and c != value), key=lambda c: (len(c), c))[:3]

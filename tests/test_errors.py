@@ -138,7 +138,7 @@ HINT_POOL = ["metropole-europeenne-de-lille", "metropole-de-lyon", "lille-moulin
 
 
 @pytest.mark.parametrize(("typed", "hint"), [
-    ("mel", "did you mean 'metropole-europeenne-de-lille'?"),  # acronym without the small words
+    ("mel", "did you mean 'maison-de-l-ess-lille' or 'metropole-europeenne-de-lille'?"),  # acronyms
     ("hdf", "did you mean 'hauts-de-france'?"),  # acronym with them
     ("ptce", "did you mean 'appel-a-projets-ptce-2013'?"),  # a whole word of the slug
     ("urscop", "did you mean 'urscop-hauts-de-france' or 'urscop-auvergne-rhone-alpes'?"),
