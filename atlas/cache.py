@@ -48,6 +48,7 @@ class Cache:
     produced: list[str] = field(default_factory=list)  # files the producers wrote last time
     fragment_deps: frozenset[str] = frozenset()  # every dependency the fragments recorded
     fragments_token: str = ""  # names the fragments file that goes with this cache
+    stamp: str = ""  # the output folders' stamp when this cache described them (see write.py)
     out: str = ""
     # Export fragments (outputs.Fragments) are most of the cache's bytes and are needed only when
     # the exports are made again: they live in a file of their own, read on first use and

@@ -160,11 +160,7 @@ def _programme(view: View, entry: Entry) -> Data:
     funders = _refs(view, operators, "Organization")
     kind = entry.get("type", "")
     if kind in GRANT_TYPES:
-        node: Data = {"@type": "MonetaryGrant"}
-        if funders:
-            node["funder"] = _one(funders)
-        if entry.get("budget_eur"):
-            node["amount"] = {"@type": "MonetaryAmount", "currency": "EUR", "value": entry.get("budget_eur")}
+        node: Data = {"@type": "MonetaryGrant", **_grant(entry, funders)}
         laureates = _refs(view, view.atlas.refs(entry, "laureates"), "Organization")
         if laureates:
             node["fundedItem"] = laureates
@@ -175,7 +171,22 @@ def _programme(view: View, entry: Entry) -> Data:
         node["serviceType"] = TYPE_LABELS[kind]
     if funders:
         node["provider"] = _one(funders)
+    if entry.get("budget_eur"):
+        # schema.org gives a Service no budget: a plan or scheme with an envelope is also a
+        # MonetaryGrant, whose amount and funder state what the content says (this much, from them).
+        node["@type"] = [node["@type"], "MonetaryGrant"]
+        node.update(_grant(entry, funders))
     return {**node, **_area(view, entry), **_website(entry)}
+
+
+def _grant(entry: Entry, funders: list[Data]) -> Data:
+    """The MonetaryGrant part of a programme: who gives, how much."""
+    node: Data = {}
+    if funders:
+        node["funder"] = _one(funders)
+    if entry.get("budget_eur"):
+        node["amount"] = {"@type": "MonetaryAmount", "currency": "EUR", "value": entry.get("budget_eur")}
+    return node
 
 
 def _territory(view: View, entry: Entry) -> Data:

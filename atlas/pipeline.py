@@ -89,8 +89,7 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     result.pages = len(pages)
     global_digest = _global_digest(root, site, options, cache.code)
     digests = DepDigests(atlas)
-    # The stamp lives on the Cache object (set below, pickled with it); older caches have none.
-    output = Output(out, cache.manifest, cache.spare, getattr(cache, "stamp", ""))
+    output = Output(out, cache.manifest, cache.spare, cache.stamp)
     stale = (global_digest != cache.global_digest or not output.published)
     changed = set() if stale else digests.changed(cache.deps)
     todo: list[Page] = []
@@ -138,7 +137,7 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     result.written = output.written
     result.written_pages = sum(1 for p in output.written_paths if p.endswith(".html"))
     spare = output.commit()
-    cache.stamp = output.stamp  # type: ignore[attr-defined]
+    cache.stamp = output.stamp
     clock("write")
     cache.global_digest = global_digest
     cache.pages = records

@@ -37,7 +37,10 @@ class _Compiled(jinja2.BytecodeCache):
         self.codes[bucket.key] = (bucket.checksum, bucket.code)
 
 
-_COMPILED = _Compiled()
+# One cache per base path: Jinja folds a filter over a constant at compile time, so
+# `{{ 'assets/style.css' | url }}` is compiled to '/atlas/assets/style.css', and the code compiled
+# for one base path must never serve a build with another (two builds in one process, the tests).
+_COMPILED: dict[str, _Compiled] = {}
 
 
 def fr_date(value: dt.date | None) -> str:
@@ -64,6 +67,7 @@ class Renderer:
         self.atlas = atlas
         self.view: View | None = None
         self.md = MarkdownRenderer(self._resolve)
+        base = site["base_path"]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
             autoescape=True,
@@ -71,9 +75,8 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            bytecode_cache=_COMPILED,
+            bytecode_cache=_COMPILED.setdefault(base, _Compiled()),
         )
-        base = site["base_path"]
         self._cards: dict[tuple[str, str], Markup] = {}
         self.env.globals.update(site=site, base=base, card_html=self._card_html)
         self.env.filters.update(

@@ -276,20 +276,6 @@ def _first_alias_line(text: str, default: int) -> int:
     return default
 
 
-def _first_alias_line(text: str, default: int) -> int:
-    """Line (0-based) of the first alias (*name): composed nodes only know their anchor's place."""
-    loader = _Loader(text)
-    try:
-        while (event := loader.get_event()) is not None:
-            if isinstance(event, yaml.AliasEvent):
-                return event.start_mark.line
-    except yaml.YAMLError:
-        pass
-    finally:
-        loader.dispose()
-    return default
-
-
 def _yaml_hint(message: str, line: str) -> str:
     if "\t" in line[: len(line) - len(line.lstrip())] or "tab" in message:
         return "indent with spaces, not tabs"

@@ -185,6 +185,8 @@ def _read_stamp(path: Path) -> str:
     """The stamp of the last build that changed the output folders ('' before any)."""
     try:
         return path.read_text(encoding="ascii").strip()
+    except FileNotFoundError:
+        return ""
     except (OSError, UnicodeDecodeError):
         return "?"  # unreadable: matches no cache
 

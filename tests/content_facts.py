@@ -5,6 +5,7 @@ Expectations are computed from the real files so the tests follow the atlas as i
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,31 @@ def entries(kind: str) -> dict[str, dict[str, Any]]:
             if not data.get("draft"):
                 found[path.stem] = data
     return found
+
+
+@lru_cache(maxsize=None)
+def body(kind: str, slug: str) -> str:
+    """The Markdown body of an entry, as written (after the front matter)."""
+    for suffix in (".md", ".yaml", ".yml"):
+        path = CONTENT / kind / f"{slug}{suffix}"
+        if path.exists():
+            if suffix != ".md":
+                return str(front_matter(path).get("body") or "")
+            return path.read_text(encoding="utf-8").split("\n---", 1)[1].split("\n", 1)[1]
+    raise KeyError(f"{kind}/{slug}")
+
+
+def first_paragraph_text(kind: str, slug: str) -> str:
+    """The body's first paragraph as a reader sees it: link texts without their targets, no
+    emphasis marks, spaces collapsed. Paragraphs with an empty link text (whose text the
+    generator takes from the target) are passed over."""
+    for para in body(kind, slug).strip().split("\n\n"):
+        if re.search(r"\[\]\(", para) or para.lstrip().startswith(("#", "-", "*", ">", "|", "<")):
+            continue
+        text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", para)
+        text = re.sub(r"(\*\*|__|\*|`)", "", text)
+        return " ".join(text.split())
+    return ""
 
 
 def listed(value: Any) -> list[str]:

@@ -223,8 +223,7 @@ class Killed(BaseException):
 @pytest.mark.parametrize("middle", ["v3", "v2-again"])
 def test_a_build_killed_before_saving_its_cache_misleads_no_later_build(tree, tmp_path: Path, monkeypatch,
                                                                          middle: str) -> None:
-    """Killed after the swap (or after a no-swap build refreshed the spare) but before the cache was
-    saved: every later build still equals a cold build."""
+    """Killed after the swap (or a no-swap spare refresh) before the cache is saved: later builds equal cold ones."""
     root = tree({})
     site = root / "site"
     truth = {}
@@ -322,8 +321,7 @@ def test_the_safeguards_cost_incremental_builds_nothing(tree) -> None:
     ("atlas/atlas.yaml", "{out} exists and is not a folder"),
 ])
 def test_an_output_folder_that_would_destroy_something_is_refused(tmp_path: Path, out: str, message: str) -> None:
-    """--out at the atlas, its content/, templates/, assets/, a parent, a link to them, a folder that is
-    not a site or a file: exit 1, a clear message, and not one byte changed anywhere around."""
+    """--out at the atlas, content/, templates/, assets/, a parent, a link, a non-site or a file: exit 1, no byte changed."""
     base = tmp_path / "work"
     root = write_tree(base / "atlas", SMALL)
     (root / "atlas.yaml").write_text("title: Atlas\n", encoding="utf-8")
@@ -386,8 +384,7 @@ def arm_tripwires(monkeypatch: pytest.MonkeyPatch) -> None:
 ])
 def test_the_system_root_home_and_repository_are_refused_before_any_write(tree, monkeypatch, capsys,
                                                                             root_name: str, out_name: str) -> None:
-    """--out /, the real home folder or the repository (or its content/, templates/, assets/) is refused by
-    check_out_dir before the build reads a setting or writes a byte (every write here fails the test)."""
+    """--out /, the real home or the repository (and its content/…) is refused before any setting is read or byte written."""
     places = {"/": Path("/"), "home": Path.home(), "repository": ROOT}
     root = ROOT if root_name == "repository" else tree(SMALL)
     first, _, rest = out_name.partition("/") if out_name != "/" else ("/", "", "")
