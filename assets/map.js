@@ -157,7 +157,18 @@
   }
 
   function ready() {
-    if (document.querySelector("[data-map]") && typeof L !== "undefined") {
+    // With scripting on, style.css keeps each map's place (hidden) from the first paint, so that
+    // nothing moves when the map is drawn. A map that cannot be drawn gives its place back.
+    var drawn = 0;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-map]"), function (c) {
+      var list = document.getElementById(c.dataset.points);
+      if (typeof L === "undefined" || !(list && list.querySelector(":scope > li[data-lat]"))) {
+        c.remove();
+      } else {
+        drawn += 1;
+      }
+    });
+    if (drawn) {
       withStyles(start);
     }
   }

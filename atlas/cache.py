@@ -55,6 +55,7 @@ class Cache:
     # written only when they changed, so a build that changes nothing never touches them.
     _fragments: dict[str, tuple[tuple[str, ...], Any]] | None = field(default=None, repr=False)
     _fragments_dirty: bool = field(default=False, repr=False)
+    files_changed: bool = field(default=True, repr=False)  # set by pipeline.read: a file was (re)parsed or is gone
 
     @classmethod
     def load(cls, root: Path, out: Path) -> "Cache":
@@ -98,11 +99,13 @@ class Cache:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state.update(location=None, _fragments=None, _fragments_dirty=False)
+        state.update(location=None, _fragments=None, _fragments_dirty=False, files_changed=True)
         return state
 
-    def save(self) -> None:
-        if self.location is None:
+    def save(self, unchanged: bool = False) -> None:
+        """Write the cache; `unchanged`: the build changed nothing it records, so skip the work."""
+        if self.location is None or (unchanged and not self._fragments_dirty and not self.files_changed
+                                     and self.location.exists()):
             return
         self.location.parent.mkdir(parents=True, exist_ok=True)
         ignore = self.location.parent / ".gitignore"

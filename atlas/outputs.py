@@ -27,6 +27,7 @@ class Finisher:
 
     folder: str
     run: Callable[[Path, Atlas, dict[str, Any]], None]
+    wanted: Callable[[dict[str, Any]], bool] = lambda site: True  # False: skipped, its folder dropped
 
 
 PRODUCERS: list[Producer] = []

@@ -136,23 +136,27 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     clock("finish")
     result.written = output.written
     result.written_pages = sum(1 for p in output.written_paths if p.endswith(".html"))
+    old_stamp = cache.stamp
     spare = output.commit()
     cache.stamp = output.stamp
     clock("write")
-    cache.global_digest = global_digest
-    cache.pages = records
     every_dep = {d for _, deps in records.values() for d in deps}
     every_dep.update(cache.fragment_deps)
-    cache.deps = {dep: digests(dep) for dep in every_dep}
+    deps = {dep: digests(dep) for dep in every_dep}
+    unchanged = (output.unchanged and output.stamp == old_stamp and not todo and global_digest == cache.global_digest and records == cache.pages
+                 and deps == cache.deps and produced == cache.produced and spare == cache.spare)
+    cache.global_digest, cache.pages, cache.deps = global_digest, records, deps
     cache.manifest, cache.spare, cache.produced = output.manifest, spare, produced
     if options.use_cache:
-        cache.save()
+        cache.save(unchanged)
     clock("cache")
     return result
 
 
 def _finish(finisher: Finisher, output: Output, atlas: Atlas, site: dict[str, Any], options: Options) -> None:
     """Run a finisher on the next site, or keep its previous files when nothing else changed."""
+    if not finisher.wanted(site):  # e.g. --no-search: its old files leave with the swap
+        return
     prefix = finisher.folder.strip("/") + "/"
     owned = {p: h for p, h in output.published.items() if p.startswith(prefix)}
     others = {p: h for p, h in output.published.items() if not p.startswith(prefix)}
@@ -203,6 +207,7 @@ def read(root: Path, report: Report, cache: Cache | None, jobs: int = 0,
         elif unreadable is not None:
             unreadable.add((path.parent.name, path.name.rsplit(".", 1)[0]))
     if cache is not None:
+        cache.files_changed = bool(todo) or seen.keys() != cache.files.keys()
         cache.files = seen
     return entries
 

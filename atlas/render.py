@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,32 @@ def fr_money(value: float | int) -> str:
     return f"{format_decimal(value, '#,##0', locale=LOCALE)}\u00a0€"
 
 
+_BEFORE = re.compile(r"[ \t]+(?=[:;!?»])")
+_AFTER = re.compile(r"(?<=«)[ \t]+")
+_NUMBER = re.compile(r"(?<=\d) (?=\d{3}(?!\d)|(?:m²|km|k?M?€|%)(?!\w))")  # 1 300 m², 20 M€, 5 %
+_TAG = re.compile(r"(<[^>]*>)")
+_VERBATIM = re.compile(r"<(/?)(code|pre|script|style)\b", re.I)
+
+
+def fr_spaces(text: str) -> str:
+    """French typography: no line break before : ; ! ? » nor after «, nor inside a number or
+    between a number and its unit (a no-break space there)."""
+    return _NUMBER.sub("\u00a0", _AFTER.sub("\u00a0", _BEFORE.sub("\u00a0", text)))
+
+
+def fr_spaces_html(html: str) -> str:
+    """fr_spaces on the text of an HTML fragment, leaving tags and code as they are."""
+    parts, verbatim = _TAG.split(html), 0
+    for i, part in enumerate(parts):
+        if i % 2:
+            found = _VERBATIM.match(part)
+            if found:
+                verbatim = max(0, verbatim + (-1 if found.group(1) else 1))
+        elif not verbatim:
+            parts[i] = fr_spaces(part)
+    return "".join(parts)
+
+
 class Renderer:
     """Turns a Page into HTML bytes; one per process (Markdown and Jinja are not free to set up)."""
 
@@ -81,7 +108,7 @@ class Renderer:
         self.env.globals.update(site=site, base=base, card_html=self._card_html)
         self.env.filters.update(
             url=lambda u: base + u.lstrip("/"), fr_date=fr_date, fr_number=fr_number,
-            fr_money=fr_money, markdown=self._markdown,
+            fr_money=fr_money, markdown=self._markdown, fr_spaces=fr_spaces,
         )
         self.env.filters["ld_json"] = lambda data: seo.script(data, site)
         self.env.globals["page_link"] = lambda slug, fragment="": footer.page_link(self.view, slug, fragment)
@@ -104,7 +131,7 @@ class Renderer:
         return found
 
     def _markdown(self, text: str) -> Markup:
-        return Markup(self.md.convert(text))
+        return Markup(fr_spaces_html(self.md.convert(text)))
 
     def render(self, page: Page) -> tuple[bytes, frozenset[str]]:
         """HTML bytes of a page and the dependencies read while making them."""

@@ -43,4 +43,4 @@ def index(staging: Path, atlas: Atlas, site: dict[str, Any]) -> None:
                          "install the pagefind version pinned in pyproject.toml") from exc
 
 
-FINISHERS.append(Finisher("pagefind", index))
+FINISHERS.append(Finisher("pagefind", index, wanted=lambda site: site.get("search", True)))

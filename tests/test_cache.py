@@ -121,6 +121,26 @@ def test_incremental_build_equals_cold_build(tree, tmp_path: Path, name: str) ->
     assert tree_digest(site) == cold(root, tmp_path)
 
 
+def test_a_build_that_changes_nothing_leaves_the_cache_files_alone(tree) -> None:
+    """No-change rebuilds skip saving the cache, and read the export fragments only to remake exports."""
+    root = tree(FILES)
+    for path in root.rglob("*"):
+        if path.is_file():
+            touch(path)
+    site = root / "site"
+    for _ in range(3):  # the third build finds both output folders up to date
+        assert build(Options(root=root, out=site, search=False)).report.ok
+    files = sorted((root / ".atlas-cache").glob("build-*"))
+    assert [f.suffix for f in files] == [".fragments", ".pickle"]
+    before = {f: f.stat().st_mtime_ns for f in files}
+    again = build(Options(root=root, out=site, search=False))
+    assert again.report.ok and again.rendered == 0 and again.written == 0
+    assert {f: f.stat().st_mtime_ns for f in files} == before
+    edit_body(root)
+    assert build(Options(root=root, out=site, search=False)).report.ok
+    assert all(f.stat().st_mtime_ns != before[f] for f in files), "an edit must save both"
+
+
 def test_a_long_lived_cache_object_gives_the_same_bytes(tree, tmp_path: Path) -> None:
     """The preview server keeps one Cache in memory across rebuilds."""
     root = tree(FILES)

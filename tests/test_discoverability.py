@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import feedparser
 import pytest
 
 from conftest import PUBLISHED_URL, build_tree
-from content_facts import entries
+from content_facts import body, entries
 
 SEGMENTS = {"actors": "acteurs", "places": "lieux", "programmes": "programmes",
             "territories": "territoires", "themes": "thematiques"}
@@ -342,8 +344,6 @@ def test_robots_txt_names_the_sitemap_when_there_is_one(published_site: Path, re
 
 def test_the_feed_is_well_formed_atom_with_the_latest_checked_entries(published_site: Path,
                                                                       published: dict[str, Head]) -> None:
-    import feedparser
-
     feed = feedparser.parse((published_site / "flux.xml").read_bytes())
     assert feed.bozo == 0, feed.get("bozo_exception")
     assert feed.version == "atom10"
@@ -363,3 +363,12 @@ def test_the_feed_is_well_formed_atom_with_the_latest_checked_entries(published_
     assert days == sorted(days, reverse=True)  # newest first
     left_out = [day for url, (_, day) in dated.items() if url not in {i.link for i in feed.entries}]
     assert not left_out or max(left_out) <= days[-1]  # the latest ones are in
+
+
+def test_every_footer_states_the_declared_accessibility_status(real_site: Path) -> None:
+    """RGAA: each page links to the statement with its status (« Accessibilité : non conforme »),
+    which must be the one content/pages/accessibilite.md declares."""
+    declared = re.findall(r"\*\*((?:non|partiellement|totalement) conforme)\*\*", body("pages", "accessibilite"))
+    assert len(set(declared)) == 1, declared
+    label = f'<a href="/accessibilite/">Accessibilité : {declared[0]}</a>'
+    assert [p for p in real_site.rglob("*.html") if label not in p.read_text(encoding="utf-8")] == []

@@ -140,6 +140,23 @@ def test_map_controls_speak_french(page, real_server: str) -> None:
     assert page.locator(".leaflet-popup-close-button").get_attribute("aria-label") == "Fermer"
 
 
+@pytest.mark.parametrize("url", ["carte/", "lieux/{place}/"])
+def test_drawing_the_map_moves_nothing_on_the_page(page, real_server: str, url: str) -> None:
+    """The map's place is kept from the first paint (style.css), so the list of places and the
+    text below do not jump when assets/map.js draws it (cumulative layout shift: 0)."""
+    place = next(slug for slug, data in sorted(entries("places").items()) if data.get("geo"))
+    page.add_init_script("""window.shifts = [];
+        new PerformanceObserver(list => { for (const e of list.getEntries()) window.shifts.push(
+            [e.value, e.sources.map(s => s.node && s.node.nodeName + '.' + s.node.className)]); })
+        .observe({type: 'layout-shift', buffered: true});""")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(real_server + url.format(place=place))
+    page.wait_for_selector("[data-map] .leaflet-marker-icon")
+    page.wait_for_timeout(300)
+    shifts = page.evaluate("window.shifts")
+    assert sum(value for value, _ in shifts) < 0.01, shifts
+
+
 def test_first_tab_reaches_the_skip_link_and_it_leads_to_the_content(page, real_server: str) -> None:
     actor = richest("actors")
     page.goto(f"{real_server}acteurs/{actor}/")
@@ -154,22 +171,29 @@ def test_first_tab_reaches_the_skip_link_and_it_leads_to_the_content(page, real_
     assert page.evaluate("document.getElementById('contenu').contains(document.activeElement)")
 
 
-def test_every_focusable_element_shows_a_focus_outline(page, real_server: str) -> None:
-    """Tab through an entry page: each element reached gets a visible outline (WCAG 2.4.7)."""
-    page.goto(f"{real_server}acteurs/{richest('actors')}/")
-    seen = 0
+@pytest.mark.parametrize("url", ["acteurs/{actor}/", "carte/"])
+def test_every_focusable_element_shows_a_focus_outline(page, real_server: str, url: str) -> None:
+    """Tab through a page: each element reached gets a visible outline (WCAG 2.4.7); on the map
+    page that includes the zoom buttons, the base map button and the markers."""
+    page.goto(real_server + url.format(actor=richest("actors")))
+    if url == "carte/":
+        page.wait_for_selector("[data-map] .leaflet-marker-icon")
+    seen, reached = 0, set()
     for _ in range(200):
         page.keyboard.press("Tab")
         state = page.evaluate("""() => { const e = document.activeElement;
             if (e === document.body) return null;
             const s = getComputedStyle(e);
-            return {tag: e.tagName, text: (e.textContent || '').trim().slice(0, 40),
+            return {tag: e.tagName, cls: e.className || '', text: (e.textContent || '').trim().slice(0, 40),
                     outline: s.outlineStyle, width: parseFloat(s.outlineWidth)}; }""")
         if state is None:
             break
         seen += 1
         assert state["outline"] != "none" and state["width"] >= 2, state
-    assert seen > 20  # header, navigation, facts, sources, footer
+        reached.add(state["tag"] + ("." + state["cls"].split(" ")[0] if state["tag"] != "BUTTON" else ":" + state["text"]))
+    assert seen > 15  # header, navigation, content, footer
+    if url == "carte/":
+        assert {"A.leaflet-control-zoom-in", "BUTTON:Afficher le fond de carte", "DIV.leaflet-marker-icon"} <= reached, reached
 
 
 def test_no_horizontal_scroll_at_320_pixels(browser, real_server: str) -> None:

@@ -236,7 +236,7 @@ def test_a_build_killed_before_saving_its_cache_misleads_no_later_build(tree, tm
         set_version(root, version)
         assert build(options).report.ok and manifest(site) == truth[version]
 
-    def killed(self: Cache) -> None:
+    def killed(self: Cache, unchanged: bool = False) -> None:
         raise Killed
 
     set_version(root, middle)
