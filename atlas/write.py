@@ -74,6 +74,7 @@ class Output:
         if self._begun:
             return
         self._begun = True
+        self.marker.parent.mkdir(parents=True, exist_ok=True)  # --out in a folder not made yet
         self.marker.touch()
         if not self._reuse:
             shutil.rmtree(self.dir, ignore_errors=True)

@@ -147,3 +147,9 @@ def test_cached_rebuild_equals_cold_build_and_rewrites_only_changed_pages(atlas_
 def test_real_content_builds_and_every_internal_link_resolves(real_site: Path) -> None:
     assert (real_site / "index.html").is_file()
     assert broken_links(real_site) == []
+
+
+def test_out_may_be_in_a_folder_that_does_not_exist_yet(atlas_root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "not" / "made" / "yet" / "site"
+    result = build(Options(root=atlas_root, out=out, use_cache=True, search=False))
+    assert result.report.ok and (out / "index.html").is_file()
