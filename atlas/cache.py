@@ -35,7 +35,7 @@ def code_digest() -> str:
 
 @dataclass
 class Cache:
-    """What the previous build knew; `dirty` when it must be saved."""
+    """What the previous build knew."""
 
     location: Path | None = None
     code: str = ""
@@ -63,13 +63,10 @@ class Cache:
         key = hashlib.blake2b(str(out.resolve()).encode(), digest_size=6).hexdigest()
         location = root / CACHE_DIR / f"build-{key}.pickle"
         code = code_digest()
-        try:
-            cache = _load(location)
-            if isinstance(cache, cls) and cache.code == code and cache.out == str(out.resolve()):
-                cache.location = location
-                return cache
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            pass
+        cache = _load(location)
+        if isinstance(cache, cls) and cache.code == code and cache.out == str(out.resolve()):
+            cache.location = location
+            return cache
         return cls(location=location, code=code, out=str(out.resolve()))
 
     @property
@@ -78,14 +75,9 @@ class Cache:
         if self._fragments is None:
             self._fragments = {}
             path = self._fragments_path()
-            if path is not None and self.fragments_token:
-                try:
-                    found = _load(path)
-                    if isinstance(found, tuple) and len(found) == 2 and found[0] == self.fragments_token:
-                        self._fragments = found[1]
-                except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
-                        ValueError):
-                    pass
+            found = _load(path) if path is not None and self.fragments_token else None
+            if isinstance(found, tuple) and len(found) == 2 and found[0] == self.fragments_token:
+                self._fragments = found[1]
         return self._fragments
 
     @fragments.setter
@@ -99,13 +91,11 @@ class Cache:
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state.update(location=None, _fragments=None, _fragments_dirty=False, files_changed=True)
+        state.update(location=None, _fragments=None, _fragments_dirty=False)
         return state
 
-    def save(self, unchanged: bool = False) -> None:
-        """Write the cache; `unchanged`: the build changed nothing it records, so skip the work."""
-        if self.location is None or (unchanged and not self._fragments_dirty and not self.files_changed
-                                     and self.location.exists()):
+    def save(self) -> None:
+        if self.location is None:
             return
         self.location.parent.mkdir(parents=True, exist_ok=True)
         ignore = self.location.parent / ".gitignore"
@@ -170,12 +160,15 @@ class DepDigests:
 
 
 def _load(location: Path) -> Any:
-    """Unpickle with the cyclic garbage collector paused: it would walk the new objects in vain."""
+    """Unpickled, or None when absent or unreadable; the collector paused: it would walk the new
+    objects in vain."""
     paused = gc.isenabled()
     gc.disable()
     try:
         with open(location, "rb") as fh:
             return pickle.load(fh)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
     finally:
         if paused:
             gc.enable()

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .findpages import address
 from .model import Entry
 from .view import View, entry_url
-
-
-def address(place: Entry) -> str:
-    """« 235 boulevard Paul Painlevé, 59000 Lille », from whatever parts the place has."""
-    town = " ".join(p for p in (place.get("postcode", ""), place.get("city", "")) if p)
-    return ", ".join(p for p in (place.get("address", ""), town) if p)
 
 
 def located(view: View, entry: Entry) -> list[dict[str, Any]]:

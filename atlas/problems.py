@@ -93,13 +93,13 @@ def closest(value: str, candidates: Iterable[str]) -> str:
     pool = sorted(candidates)
     if not value:
         return ""
-    match = sorted((c for c in pool if value in _acronyms(c)), key=lambda c: (len(c), c))[:3]
+    match = _shortest(c for c in pool if value in _acronyms(c))
     if not match:
         words = f"-{value}-"
-        match = sorted((c for c in pool if words in f"-{c}-" and c != value), key=lambda c: (len(c), c))[:3]
+        match = _shortest(c for c in pool if words in f"-{c}-" and c != value)
     if not match and "-" in value:  # every word of the value, in any order: 'metropole-de-lille'
         wanted = set(value.split("-")) - {""}
-        match = sorted((c for c in pool if wanted <= set(c.split("-"))), key=lambda c: (len(c), c))[:3]
+        match = _shortest(c for c in pool if wanted <= set(c.split("-")))
     if not match:
         match = difflib.get_close_matches(value, pool, n=1, cutoff=0.6)
     if not match:
@@ -107,6 +107,11 @@ def closest(value: str, candidates: Iterable[str]) -> str:
     if not match:
         return ""
     return "did you mean " + " or ".join(f"'{m}'" for m in match) + "?"
+
+
+def _shortest(found: Iterable[str], most: int = 3) -> list[str]:
+    """The shortest candidates first (the most likely meant), alphabetical among equals."""
+    return sorted(found, key=lambda c: (len(c), c))[:most]
 
 
 _SMALL_WORDS = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "sur"}

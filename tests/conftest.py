@@ -10,6 +10,7 @@ import textwrap
 import threading
 from pathlib import Path
 from typing import Callable, Iterator
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -39,6 +40,36 @@ def tree(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
     return functools.partial(write_tree, tmp_path / "atlas")
 
 
+def site_files(base: Path) -> Path:
+    """Give an atlas under base the repository's templates, assets, settings and npm packages."""
+    for folder in ("templates", "assets"):
+        shutil.rmtree(base / folder, ignore_errors=True)
+        shutil.copytree(ROOT / folder, base / folder)
+    for name in ("atlas.yaml", "package.json"):
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, base / name)
+    if (ROOT / "node_modules").exists() and not (base / "node_modules").exists():
+        os.symlink(ROOT / "node_modules", base / "node_modules")
+    return base
+
+
+def record_requests(page) -> tuple[list[str], list[str]]:
+    """(every request URL, those that left 127.0.0.1) of a browser page; the outside ones are aborted."""
+    every: list[str] = []
+    outside: list[str] = []
+
+    def route(r) -> None:
+        every.append(r.request.url)
+        if urlsplit(r.request.url).hostname == "127.0.0.1":
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return every, outside
+
+
 def build_tree(root: Path, **kw) -> Result:
     """Build root into root/site without cache side effects unless asked."""
     kw.setdefault("use_cache", False)
@@ -49,13 +80,8 @@ def build_tree(root: Path, **kw) -> Result:
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real content/ built once into a temporary folder (default base URL '/')."""
     root = tmp_path_factory.mktemp("real")
-    for folder in ("content", "templates", "assets"):
-        shutil.copytree(ROOT / folder, root / folder)
-    for name in ("atlas.yaml", "package.json"):
-        if (ROOT / name).exists():
-            shutil.copy(ROOT / name, root / name)
-    if (ROOT / "node_modules").exists():
-        os.symlink(ROOT / "node_modules", root / "node_modules")
+    shutil.copytree(ROOT / "content", root / "content")
+    site_files(root)
     result = build(Options(root=root, out=root / "site", use_cache=False))
     assert result.report.ok, "\n".join(result.report.lines())
     return root / "site"

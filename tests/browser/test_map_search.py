@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import build_tree
+from conftest import build_tree, record_requests
 from content_facts import entries, geolocated, with_theme
 
 pytestmark = pytest.mark.browser
@@ -23,17 +23,7 @@ pytestmark = pytest.mark.browser
 
 def offline(page) -> list[str]:
     """Abort every request that leaves 127.0.0.1; return the list of what was attempted."""
-    attempted: list[str] = []
-
-    def route(r) -> None:
-        if urlsplit(r.request.url).hostname == "127.0.0.1":
-            r.continue_()
-        else:
-            attempted.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    return attempted
+    return record_requests(page)[1]
 
 
 def markers_and_clusters(page) -> int:

@@ -19,27 +19,10 @@ from urllib.parse import urlsplit
 import pytest
 
 from atlas.config import load
-from conftest import ROOT
+from conftest import ROOT, record_requests
 from content_facts import entries
 
 pytestmark = pytest.mark.browser
-
-
-def record(page) -> tuple[list[str], list[str]]:
-    """(every request URL, those that left 127.0.0.1); the outside ones are aborted."""
-    every: list[str] = []
-    outside: list[str] = []
-
-    def route(r) -> None:
-        every.append(r.request.url)
-        if urlsplit(r.request.url).hostname == "127.0.0.1":
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    return every, outside
 
 
 def tile_pattern() -> re.Pattern[str]:
@@ -58,7 +41,7 @@ def actor_with_a_map() -> str:
 
 
 def test_pages_make_no_third_party_request(page, real_server: str) -> None:
-    every, outside = record(page)
+    every, outside = record_requests(page)
     for url in ["", f"acteurs/{actor_with_a_map()}/", "carte/"]:
         page.goto(real_server + url, wait_until="networkidle")
     page.wait_for_selector("[data-map] .leaflet-marker-icon")  # the map is drawn, without its base layer
@@ -76,7 +59,7 @@ def test_pages_make_no_third_party_request(page, real_server: str) -> None:
 
 
 def test_the_base_map_fetches_only_the_configured_tiles(page, real_server: str) -> None:
-    every, outside = record(page)
+    every, outside = record_requests(page)
     page.goto(real_server + "carte/", wait_until="networkidle")
     assert outside == []
     host = urlsplit(load(ROOT)["tiles_url"].replace("{s}", "a")).hostname

@@ -25,7 +25,7 @@ from atlas.cache import Cache
 from atlas.pipeline import Options, build
 from atlas.problems import AtlasError
 from atlas.write import check_out_dir
-from conftest import ROOT, write_tree
+from conftest import ROOT, site_files, write_tree
 from hostile_kit import manifest, run_cli
 
 GEN_ATLAS = Path("/work/shared/bench/gen_atlas.py")
@@ -103,15 +103,7 @@ def synthetic(base: Path, actors: int) -> Path:
             files[f"content/actors/acteur-{i}.md"] = (f"---\ntitle: Acteur {i}\ntype: association\nthemes: [finance]\n"
                                                      f"territory: lille\n---\n" + f"Texte {i}. " * 50 + "\n")
         write_tree(base, files)
-    for folder in ("templates", "assets"):
-        shutil.rmtree(base / folder, ignore_errors=True)
-        shutil.copytree(ROOT / folder, base / folder)
-    for name in ("atlas.yaml", "package.json"):
-        if (ROOT / name).exists():
-            shutil.copy(ROOT / name, base / name)
-    if (ROOT / "node_modules").exists():
-        os.symlink(ROOT / "node_modules", base / "node_modules")
-    return base
+    return site_files(base)
 
 
 def retitle(root: Path, suffix: str) -> dict[Path, bytes]:
@@ -216,6 +208,15 @@ def set_version(root: Path, version: str) -> None:
         (root / f"content/actors/acteur-{i}.md").write_text(VERSIONS[version](i), encoding="utf-8")
 
 
+def cold_versions(root: Path, tmp_path: Path) -> dict[str, dict[str, str]]:
+    """The manifest of a cold build of each version of the content: what any build must give."""
+    truth = {}
+    for version in ("v1", "v2", "v3"):
+        set_version(root, version)
+        truth[version] = cold(root, tmp_path)
+    return truth
+
+
 class Killed(BaseException):
     """Stands for SIGKILL: nothing after the point where it is raised runs."""
 
@@ -226,17 +227,14 @@ def test_a_build_killed_before_saving_its_cache_misleads_no_later_build(tree, tm
     """Killed after the swap (or a no-swap spare refresh) before the cache is saved: later builds equal cold ones."""
     root = tree({})
     site = root / "site"
-    truth = {}
-    for version in ("v1", "v2", "v3"):
-        set_version(root, version)
-        truth[version] = cold(root, tmp_path)
+    truth = cold_versions(root, tmp_path)
     truth["v2-again"] = truth["v2"]
     options = Options(root=root, out=site, search=False)
     for version in ("v1", "v2"):
         set_version(root, version)
         assert build(options).report.ok and manifest(site) == truth[version]
 
-    def killed(self: Cache, unchanged: bool = False) -> None:
+    def killed(self: Cache) -> None:
         raise Killed
 
     set_version(root, middle)
@@ -255,10 +253,7 @@ def test_a_no_cache_build_misleads_no_later_cached_build(tree, tmp_path: Path) -
     """--no-cache replaces site/ without updating the cache: the next cached builds still equal cold builds."""
     root = tree({})
     site = root / "site"
-    truth = {}
-    for version in ("v1", "v2", "v3"):
-        set_version(root, version)
-        truth[version] = cold(root, tmp_path)
+    truth = cold_versions(root, tmp_path)
     for version, use_cache in (("v1", True), ("v2", True), ("v3", False), ("v1", True), ("v2", True),
                                ("v3", True)):
         set_version(root, version)
