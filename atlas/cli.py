@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 from .pipeline import Options, build, check
-from .problems import AtlasError, Report
+from .model.problems import AtlasError, Report
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -83,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
             result = check(Options(root=args.root, drafts=args.drafts, strict=args.strict))
             _print_report(result.report, args.format)
             if args.stale is not None and result.atlas is not None:
-                from .freshness import stale_entries
+                from .link.freshness import stale_entries
 
                 stale = stale_entries(result.atlas, args.stale, args.today or dt.date.today())
                 for problem in stale:
@@ -111,19 +111,19 @@ def main(argv: list[str] | None = None) -> int:
                       file=sys.stderr)
             return 0
         if args.command == "serve":
-            from .serve import serve
+            from .serve.server import serve
 
             return serve(args)
         if args.command == "new":
-            from .scaffold import new
+            from .tools.scaffold import new
 
             return new(args)
         if args.command == "schema":
-            from .docgen import command
+            from .tools.docgen import command
 
             return command(args)
         if args.command == "diff":
-            from .sitediff import command as diff
+            from .tools.sitediff import command as diff
 
             return diff(args)
     except AtlasError as exc:

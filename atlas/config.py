@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from .problems import AtlasError
+from .model.problems import AtlasError
 
 DEFAULTS: dict[str, Any] = {
     "title": "Atlas de l'ESS",

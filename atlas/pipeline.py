@@ -13,18 +13,24 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable
 
-from . import config, opendata, search, vendor  # noqa: F401  (the last three register their outputs)
-from .cache import Cache, DepDigests
-from .graph import Atlas, link
-from .model import Entry
-from . import outputs
-from .outputs import FINISHERS, PRODUCERS, Finisher, Fragments
-from .pages import Page, plan
-from .problems import AtlasError, Problem, Report
-from .render import Renderer
-from .source import digest, discover, read_entry
-from .validate import validate
-from .write import Output, check_out_dir, place
+from . import config
+
+from .outputs import opendata
+
+from .outputs import search
+
+from .outputs import vendor  # noqa: F401  (the last three register their outputs)
+from .incremental.cache import Cache, DepDigests
+from .link.graph import Atlas, link
+from .model.kinds import Entry
+from .outputs import fragments as outputs
+from .outputs.fragments import FINISHERS, PRODUCERS, Finisher, Fragments
+from .pages.plan import Page, plan
+from .model.problems import AtlasError, Problem, Report
+from .render.renderer import Renderer
+from .read.source import digest, discover, read_entry
+from .read.validate import validate
+from .write.output import Output, check_out_dir, place
 
 PARALLEL_THRESHOLD = 300  # below this many pages to render, forking workers costs more than it saves
 
@@ -82,7 +88,7 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
         return result
     clock = _Clock(result)
     atlas = result.atlas
-    from .freshness import page_settings
+    from .link.freshness import page_settings
 
     site.update(page_settings(atlas, site))  # before the digest: it decides « à vérifier »
     pages = plan(atlas)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from atlas.cli import main
-from atlas.problems import ERROR, NOTICE, WARNING, Problem
+from atlas.model.problems import ERROR, NOTICE, WARNING, Problem
 
 
 def _check(root: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> tuple[int, list[str], str]:

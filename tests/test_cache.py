@@ -10,7 +10,7 @@ from typing import Callable
 
 import pytest
 
-from atlas.cache import Cache
+from atlas.incremental.cache import Cache
 from atlas.pipeline import Options, build
 from fixture_atlas import FILES
 from test_build import tree_digest
@@ -182,7 +182,7 @@ def test_a_spare_left_half_updated_by_a_killed_build_is_not_trusted(tree, tmp_pa
 
 
 def test_a_finisher_reruns_only_when_the_site_changed(tree, tmp_path: Path, monkeypatch) -> None:
-    from atlas import outputs
+    from atlas.outputs import fragments as outputs
 
     runs: list[int] = []
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from atlas.docgen import BLOCKS, MARKER, refresh
-from atlas.model import ACTOR_TYPES, SCHEMAS, TYPE_LABELS
+from atlas.tools.docgen import BLOCKS, MARKER, refresh
+from atlas.model.kinds import ACTOR_TYPES, SCHEMAS, TYPE_LABELS
 from atlas.pipeline import Options, build, check
-from atlas.source import parse_bytes
+from atlas.read.source import parse_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")

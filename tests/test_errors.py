@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from atlas.pipeline import Options, check
-from atlas.problems import closest
+from atlas.model.problems import closest
 
 BASE = {
     "content/places/maison-de-l-ess-lille.md": "---\ntitle: Maison de l'ESS\ntype: maison-ess\n---\n",

@@ -12,9 +12,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from atlas.jsonschema import schema_for
-from atlas.problems import AtlasError
-from atlas.vendor import vendor_files
+from atlas.model.jsonschema import schema_for
+from atlas.model.problems import AtlasError
+from atlas.outputs.vendor import vendor_files
 from conftest import build_tree
 from content_facts import KINDS, entries, front_matter, geolocated, listed, CONTENT
 

@@ -11,7 +11,7 @@ import pytest
 from test_build import tree_digest
 
 from atlas.cli import main
-from atlas.freshness import months_before, stale_entries
+from atlas.link.freshness import months_before, stale_entries
 from atlas.pipeline import Options, build, check
 
 NOTE = "à vérifier"

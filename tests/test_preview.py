@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from atlas.preview import Changes, inject
-from atlas.serve import resolve
+from atlas.serve.preview import Changes, inject
+from atlas.serve.server import resolve
 
 
 def test_resolve_stays_inside_the_output(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from atlas.cli import main
-from atlas.model import ENTRY_KINDS, SCHEMAS
+from atlas.model.kinds import ENTRY_KINDS, SCHEMAS
 from atlas.pipeline import Options, check
-from atlas.scaffold import create, inline_yaml, render, resolve_kind
-from atlas.source import parse_bytes, split_front_matter
+from atlas.tools.scaffold import create, inline_yaml, render, resolve_kind
+from atlas.read.source import parse_bytes, split_front_matter
 
 TODAY = dt.date(2026, 11, 23)
 

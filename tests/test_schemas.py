@@ -10,11 +10,11 @@ import jsonschema
 import pytest
 
 from atlas.cli import main
-from atlas.jsonschema import render, schema_for, stale_schemas, write_schemas
-from atlas.model import ENTRY_KINDS, SCHEMAS
-from atlas.scaffold import render as scaffold
-from atlas.source import discover, parse_bytes, read_entry
-from atlas.validate import validate
+from atlas.model.jsonschema import render, schema_for, stale_schemas, write_schemas
+from atlas.model.kinds import ENTRY_KINDS, SCHEMAS
+from atlas.tools.scaffold import render as scaffold
+from atlas.read.source import discover, parse_bytes, read_entry
+from atlas.read.validate import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 Validator = jsonschema.Draft202012Validator

@@ -10,7 +10,7 @@ import pytest
 
 from atlas.cli import main
 from atlas.pipeline import Options, build
-from atlas.sitediff import compare, markdown, page_title, page_url
+from atlas.tools.sitediff import compare, markdown, page_title, page_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = {

@@ -1,6 +1,6 @@
 """Stage 1: reading files, splitting front matter, YAML with the line of every value."""
 
-from atlas.source import parse_bytes, slugify, split_front_matter
+from atlas.read.source import parse_bytes, slugify, split_front_matter
 
 
 def parse(text: str | bytes, name: str = "x.md", kind: str = "actors"):

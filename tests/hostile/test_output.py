@@ -21,10 +21,10 @@ import yaml
 
 import atlas.cli
 import atlas.config
-from atlas.cache import Cache
+from atlas.incremental.cache import Cache
 from atlas.pipeline import Options, build
-from atlas.problems import AtlasError
-from atlas.write import check_out_dir
+from atlas.model.problems import AtlasError
+from atlas.write.output import check_out_dir
 from conftest import ROOT, site_files, write_tree
 from hostile_kit import manifest, run_cli
 

@@ -10,11 +10,11 @@ import string
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atlas.graph import link
-from atlas.model import SLUG_PATTERN, Entry
-from atlas.problems import ERROR, Problem
-from atlas.source import RawEntry, parse_bytes, slugify, split_front_matter
-from atlas.validate import validate
+from atlas.link.graph import link
+from atlas.model.kinds import SLUG_PATTERN, Entry
+from atlas.model.problems import ERROR, Problem
+from atlas.read.source import RawEntry, parse_bytes, slugify, split_front_matter
+from atlas.read.validate import validate
 
 PROPERTY = settings(max_examples=250, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -79,7 +79,7 @@ UNDEFINED = [
     # (template, line after which the mistake goes (None: first line), mistake, message)
     ("entry.html", BLOCK_MAIN, "{{ titel }}", "undefined variable in template: 'titel' is undefined"),
     ("entry.html", BLOCK_MAIN, "<h2>{{ entry.titel }}</h2>",
-     "undefined variable in template: 'atlas.model.Entry object' has no attribute 'titel'"),
+     "undefined variable in template: 'atlas.model.kinds.Entry object' has no attribute 'titel'"),
     ("entry.html", BLOCK_MAIN, "{% for r in relashions %}{{ r }}{% endfor %}",
      "undefined variable in template: 'relashions' is undefined"),
     ("home.html", BLOCK_MAIN, "{% if titel %}<p>{{ title }}</p>{% endif %}",

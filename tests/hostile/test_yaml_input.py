@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from atlas.pipeline import Options, check
-from atlas.source import parse_bytes
+from atlas.read.source import parse_bytes
 from conftest import build_tree, write_tree
 from hostile_kit import run_cli, write_bytes
 

@@ -1,0 +1,255 @@
+"""Link: resolve every reference once, build inverse relations and indexes in O(entries + refs)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, SLUG_PATTERN, SYMMETRIC, Entry
+from ..model.problems import AtlasError, Problem, closest
+
+Key = tuple[str, str]
+REF_KIND = {(kind, f.name): f.ref for kind, fields in SCHEMAS.items() for f in fields if f.ref}
+_SLUG = re.compile(SLUG_PATTERN)
+# Free pages live at /<slug>/: these first segments belong to the site's own sections.
+SECTIONS = frozenset({v[0] for v in KINDS.values() if v[0]} | {"a-z", "assets", "carte", "recherche", "donnees",
+                                                                "pagefind"})
+# « did you mean » compares with every slug of a kind (milliseconds in a large atlas): a file
+# with thousands of unknown references gets hints for its first few only, not minutes of work.
+MAX_HINTS = 10
+
+
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
+def sort_key(title: str) -> str:
+    """French collation by one documented rule: ignore case, accents and punctuation; keep articles.
+
+    « Économie » sorts with E and « L'Aubergeoise » with L.
+    """
+    folded = title.casefold()
+    if not folded.isascii():
+        folded = unicodedata.normalize("NFKD", folded.replace("œ", "oe").replace("æ", "ae"))
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(_NOT_WORD.sub(" ", folded).split())
+
+
+def letter(title: str) -> str:
+    """The A–Z anchor an entry is filed under ('#' for digits and symbols)."""
+    key = sort_key(title)
+    first = key[:1].upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+@dataclass
+class Atlas:
+    """Every valid entry, its references resolved, and who points at whom."""
+
+    root: Path | None = None  # where entry files are, to read bodies the cache left out
+    entries: dict[Key, Entry] = field(default_factory=dict)
+    by_kind: dict[str, list[Entry]] = field(default_factory=dict)
+    # target -> (source kind, field) -> sources, in sorted order
+    inverse: dict[Key, dict[tuple[str, str], list[Entry]]] = field(default_factory=dict)
+    mentions: dict[Key, list[Entry]] = field(default_factory=dict)  # cross-links in bodies
+    within: dict[Key, list[Entry]] = field(default_factory=dict)  # territory/theme -> entries under it
+    by_type: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
+
+    def get(self, kind: str, slug: str) -> Entry | None:
+        return self.entries.get((kind, slug))
+
+    def refs(self, entry: Entry, name: str) -> list[Entry]:
+        """The entries a reference field points at, in the order written."""
+        target = REF_KIND[(entry.kind, name)]
+        value = entry.get(name)
+        slugs = [value] if isinstance(value, str) else list(value or ())
+        return [self.entries[(target, s)] for s in slugs if (target, s) in self.entries]
+
+    def pointing(self, entry: Entry, kind: str, name: str) -> list[Entry]:
+        """Entries of `kind` whose field `name` points at `entry`."""
+        return self.inverse.get(entry.key, {}).get((kind, name), [])
+
+    def with_body(self, entry: Entry) -> Entry:
+        """The entry with its Markdown body, read again from its file if the cache dropped it."""
+        if entry.body is not None:
+            return entry
+        from ..read.source import read_body
+
+        if self.root is None:
+            raise AtlasError(f"{entry.path}: body not loaded")
+        try:
+            return replace(entry, body=read_body(self.root / entry.path))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise AtlasError(f"{entry.path}: changed or removed during the build ({exc})") from exc
+
+    def all(self) -> list[Entry]:
+        """Every entry, in collation order."""
+        return [e for kind in KINDS for e in self.by_kind.get(kind, [])]
+
+    def related(self, entry: Entry, name: str) -> list[Entry]:
+        """Forward references, plus inverse ones for a symmetric field (partners), without repeats."""
+        found = self.refs(entry, name)
+        if (entry.kind, name) in SYMMETRIC:
+            found += [e for e in self.pointing(entry, entry.kind, name) if e not in found]
+        return found
+
+    def ancestors(self, entry: Entry) -> list[Entry]:
+        """Parent, grandparent… (cycles were reported at link time and are cut here)."""
+        chain: list[Entry] = []
+        current = entry
+        while (parent := self.refs(current, "parent") if "parent" in current.values else []):
+            if parent[0] in chain or parent[0] is entry:
+                break
+            chain.append(parent[0])
+            current = parent[0]
+        return chain
+
+
+def link(entries: list[Entry], drafts: bool = False, root: Path | None = None,
+         unreadable: frozenset[Key] = frozenset()) -> tuple[Atlas, list[Problem]]:
+    """Build the Atlas from validated entries; report unknown, wrong-kind and cyclic references."""
+    problems: list[Problem] = []
+    atlas = Atlas(root=root)
+    keyed: dict[Key, Entry] = {}
+    for entry in sorted(entries, key=lambda e: e.path):
+        if entry.get("draft") and not drafts:
+            continue
+        if entry.kind == "pages" and entry.slug in SECTIONS:
+            problems.append(Problem(entry.path, 1, "", f"the page name '{entry.slug}' is taken by the "
+                                    f"site's own section /{entry.slug}/", "rename the file"))
+            continue
+        other = keyed.get(entry.key)
+        if other is not None:
+            problems.append(Problem(entry.path, 1, "", f"duplicate slug '{entry.slug}', also {other.path}",
+                                    "keep one file per slug"))
+            continue
+        keyed[entry.key] = entry
+    atlas.entries = keyed
+    slugs_by_kind: dict[str, set[str]] = defaultdict(set)
+    kinds_of_slug: dict[str, list[str]] = defaultdict(list)
+    for kind, slug in keyed:
+        slugs_by_kind[kind].add(slug)
+        kinds_of_slug[slug].append(kind)
+    ordered = sorted(keyed.values(), key=lambda e: (sort_key(e.title), e.slug))
+    for kind in KINDS:
+        atlas.by_kind[kind] = [e for e in ordered if e.kind == kind]
+
+    inverse: dict[Key, dict[tuple[str, str], list[Entry]]] = defaultdict(lambda: defaultdict(list))
+    hints: Counter[str] = Counter()
+    for entry in ordered:
+        for spec in SCHEMAS[entry.kind]:
+            if spec.type not in ("ref", "refs") or spec.name not in entry.values:
+                continue
+            value = entry.values[spec.name]
+            for i, slug in enumerate([value] if spec.type == "ref" else value):
+                where = spec.name if spec.type == "ref" else f"{spec.name}.{i}"
+                if (spec.ref, slug) in unreadable:
+                    continue  # its file has an error of its own: no second error here
+                if slug not in slugs_by_kind[spec.ref]:
+                    problems.append(_unknown(entry, where, spec.ref, slug, slugs_by_kind, kinds_of_slug, hints))
+                elif (spec.ref, slug) == entry.key:
+                    problems.append(Problem(entry.path, entry.line(where), where,
+                                            f"'{slug}' refers to the entry itself", "remove it"))
+                else:
+                    inverse[(spec.ref, slug)][(entry.kind, spec.name)].append(entry)
+    atlas.inverse = {k: dict(v) for k, v in inverse.items()}
+    problems.extend(_cycles(atlas))
+    problems.extend(_cross_links(atlas, slugs_by_kind, kinds_of_slug, hints, unreadable))
+    _indexes(atlas)
+    return atlas, problems
+
+
+def _unknown(entry: Entry, where: str, kind: str, slug: str, slugs_by_kind: dict[str, set[str]],
+             kinds_of_slug: dict[str, list[str]], hints: Counter[str]) -> Problem:
+    noun = KINDS[kind][2]
+    if not _SLUG.match(slug):  # '../../etc', '/etc/passwd', 'La-Nef': never a file name to suggest
+        return Problem(entry.path, entry.line(where), where.split(".")[0], f"'{slug}' is not a slug",
+                       "lowercase ASCII letters, digits and dashes, the file name without extension")
+    hints[entry.path] += 1
+    guess = closest(slug, slugs_by_kind[kind]) if hints[entry.path] <= MAX_HINTS else ""
+    elsewhere = [k for k in kinds_of_slug.get(slug, ()) if k != kind]
+    if elsewhere:
+        other = KINDS[elsewhere[0]][2]
+        return Problem(entry.path, entry.line(where), where.split(".")[0],
+                       f"'{slug}' is a {other} ({elsewhere[0]}), not a {noun}",
+                       guess or f"only {kind} can be listed here")
+    return Problem(entry.path, entry.line(where), where.split(".")[0], f"unknown {noun} '{slug}'",
+                   guess or f"no file content/{kind}/{slug}.md")
+
+
+def _cycles(atlas: Atlas) -> list[Problem]:
+    """Report each `parent` cycle once, on its entry with the smallest path. Linear: each node once."""
+    problems = []
+    state: dict[Key, int] = {}  # 1 on the current walk, 2 done
+    for entry in atlas.entries.values():
+        if "parent" not in entry.values or entry.key in state:
+            continue
+        walk: list[Entry] = []
+        current: Entry | None = entry
+        while current is not None and current.key not in state:
+            state[current.key] = 1
+            walk.append(current)
+            parent = atlas.refs(current, "parent") if "parent" in current.values else []
+            current = parent[0] if parent else None
+        if current is not None and state[current.key] == 1:
+            ring = walk[walk.index(current):]
+            if len(ring) > 1:  # a self-parent is already reported as a self-reference
+                first = min(ring, key=lambda e: e.path)
+                names = " -> ".join(e.slug for e in ring + [ring[0]])
+                problems.append(Problem(first.path, first.line("parent"), "parent",
+                                        f"cycle in parent: {names}", "one of them must not have this parent"))
+        for node in walk:
+            state[node.key] = 2
+    return problems
+
+
+def _cross_links(atlas: Atlas, slugs_by_kind: dict[str, set[str]],
+                 kinds_of_slug: dict[str, list[str]], hints: Counter[str],
+                 unreadable: frozenset[Key]) -> list[Problem]:
+    problems = []
+    mentions: dict[Key, list[Entry]] = defaultdict(list)
+    for entry in atlas.all():
+        for kind, slug, line in entry.links:
+            if (kind, slug) in unreadable:
+                continue
+            if slug not in slugs_by_kind[kind]:
+                problem = _unknown(entry, "body", kind, slug, slugs_by_kind, kinds_of_slug, hints)
+                problems.append(Problem(entry.path, line, "body", f"link to {KINDS[kind][1]}:{slug}: "
+                                        + problem.message, problem.hint))
+            elif (kind, slug) != entry.key and entry not in mentions[(kind, slug)]:
+                mentions[(kind, slug)].append(entry)
+    atlas.mentions = dict(mentions)
+    return problems
+
+
+def _indexes(atlas: Atlas) -> None:
+    """Territories and themes list everything under them and their descendants; types group entries."""
+    within: dict[Key, list[Entry]] = defaultdict(list)
+    by_type: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    chains: dict[Key, list[Entry]] = {}
+
+    def chain(node: Entry) -> list[Entry]:
+        found = chains.get(node.key)
+        if found is None:
+            found = chains[node.key] = [node] + atlas.ancestors(node)
+        return found
+
+    for entry in atlas.all():
+        if entry.kind in ("actors", "places", "programmes") and "type" in entry.values:
+            by_type[(entry.kind, entry.values["type"])].append(entry)
+        if entry.kind in ENTRY_KINDS and entry.kind != "themes" and "territory" in entry.values:
+            home = atlas.get("territories", entry.values["territory"])
+            if home is not None:
+                for territory in chain(home):
+                    within[territory.key].append(entry)
+        for theme_slug in entry.values.get("themes", ()):
+            theme = atlas.get("themes", theme_slug)
+            if theme is None:
+                continue
+            for node in chain(theme):
+                if not within[node.key] or within[node.key][-1] is not entry:
+                    within[node.key].append(entry)
+    atlas.within = dict(within)
+    atlas.by_type = dict(by_type)

@@ -1,0 +1,129 @@
+"""JSON Schemas (draft 2020-12) generated from the model, for editors, open data and reviewers.
+
+The schema describes front matter as this project's loader hands it over (atlas/source.py keeps
+YAML timestamps as text), and accepts what the validator accepts: an empty optional field
+(null, "", []) counts as absent, and a one-line text field may be a bare number or boolean
+(`postcode: 59000`), whose written text the validator keeps. Unknown keys are refused here even
+though `check` only warns about them: `check --strict`, run on every pull request, refuses them too.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .kinds import KINDS, SCHEMAS, SLUG_PATTERN, Field
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+# http, https or mailto in any case, as the validator's urlsplit reads them (ECMA-262: no (?i)).
+URL_PATTERN = r"^([hH][tT][tT][pP][sS]?://[^\s/?#]+|[mM][aA][iI][lL][tT][oO]:)\S*$"
+SCALAR_TEXT = ["string", "number", "boolean"]  # YAML reads 59000, 1984 or `no` as non-text
+SLUG = {"type": "string", "pattern": SLUG_PATTERN}
+DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+SOURCE_KEYS = {
+    "title": ("Titre du document.", {"type": SCALAR_TEXT}),
+    "url": ("Adresse du document, s'il en a une.", {"type": "string", "pattern": URL_PATTERN}),
+    "publisher": ("Qui l'a publié.", {"type": SCALAR_TEXT}),
+    "date": ("Date de publication (AAAA-MM-JJ).", DATE),
+    "accessed": ("Date de consultation (AAAA-MM-JJ).", DATE),
+}
+
+
+def _value(spec: Field) -> dict[str, Any]:
+    """The schema of a present, non-empty value of a field."""
+    if spec.type in ("str", "text"):
+        # After stripping: not empty when required, one line for `str`, at most 2000 characters.
+        line = r"^\s*\S[^\n]*\s*$" if spec.required else r"^\s*[^\n]*\s*$"
+        pattern = line if spec.type == "str" else (r"\S" if spec.required else None)
+        return {"type": SCALAR_TEXT, "maxLength": 2000, **({"pattern": pattern} if pattern else {})}
+    if spec.type == "url":
+        return {"type": "string", "format": "uri", "pattern": URL_PATTERN}
+    if spec.type == "date":
+        return dict(DATE)
+    if spec.type == "year":
+        return {"type": "integer", "minimum": 1000, "maximum": 2100}
+    if spec.type == "int":
+        return {"type": "integer", "minimum": 0}
+    if spec.type == "number":
+        return {"type": "number", "minimum": 0}
+    if spec.type == "bool":
+        return {"type": "boolean"}
+    if spec.type == "enum":
+        return {"type": "string", "enum": list(spec.choices)}
+    if spec.type == "ref":
+        return dict(SLUG)
+    if spec.type == "refs":
+        return {"type": "array", "items": dict(SLUG), "uniqueItems": True}
+    if spec.type == "strs":  # one line may be written without the list
+        return {"anyOf": [{"type": SCALAR_TEXT}, {"type": "array", "items": {"type": SCALAR_TEXT}}]}
+    if spec.type == "geo":
+        return {"type": "object", "required": ["lat", "lon"], "additionalProperties": False,
+                "properties": {
+                    "lat": {"type": "number", "minimum": -90, "maximum": 90, "description": "Latitude."},
+                    "lon": {"type": "number", "minimum": -180, "maximum": 180, "description": "Longitude."},
+                    "approximate": {"description": "true : position approchée (à la rue près)."}}}
+    if spec.type == "sources":
+        props = {k: {"description": d, "anyOf": [s, {"type": "null"}, {"const": ""}]}
+                 for k, (d, s) in SOURCE_KEYS.items()}
+        props["title"] = {"description": SOURCE_KEYS["title"][0], **SOURCE_KEYS["title"][1]}
+        return {"type": "array", "items": {"type": "object", "required": ["title"],
+                                           "additionalProperties": False, "properties": props}}
+    raise ValueError(f"no JSON Schema for field type '{spec.type}'")
+
+
+def _property(spec: Field) -> dict[str, Any]:
+    value = _value(spec)
+    described: dict[str, Any] = {"description": spec.help}
+    if spec.ref:
+        described["description"] += f" Identifiants de content/{spec.ref}/."
+    if spec.example not in (None, "", []):
+        described["examples"] = [spec.example]
+    if spec.required:
+        return {**described, **value}
+    # An empty optional field is an absent field, as in the validator.
+    return {**described, "anyOf": [value, {"type": "null"}, {"const": ""}, {"const": []}]}
+
+
+def schema_for(kind: str) -> dict[str, Any]:
+    """The JSON Schema of one kind's front matter (or .yaml entry), from atlas/model.py."""
+    fields = SCHEMAS[kind]
+    properties = {spec.name: _property(spec) for spec in fields}
+    properties["body"] = {"description": "Texte de présentation en Markdown (seulement dans un "
+                          "fichier .yaml ; dans un .md, il suit la seconde ligne ---).",
+                          "type": ["string", "null"]}
+    return {
+        "$schema": DRAFT,
+        "title": f"Atlas de l'ESS : fiche {KINDS[kind][2]} (content/{kind}/)",
+        "description": "Champs d'une fiche ; un champ vide compte comme absent. Guide : CONTRIBUTING.md.",
+        "type": "object",
+        "required": [spec.name for spec in fields if spec.required],
+        "additionalProperties": False,
+        "properties": properties,
+    }
+
+
+def render(kind: str) -> str:
+    """The file text of a kind's schema: stable key order, UTF-8, final newline."""
+    return json.dumps(schema_for(kind), ensure_ascii=False, indent=2) + "\n"
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    """Write <kind>.schema.json for every kind into out_dir; return the files whose bytes changed."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    changed = []
+    for kind in SCHEMAS:
+        path = out_dir / f"{kind}.schema.json"
+        text = render(kind)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+def stale_schemas(out_dir: Path) -> list[Path]:
+    """The schema files missing or different from what the model generates now."""
+    return [out_dir / f"{kind}.schema.json" for kind in SCHEMAS
+            if not (out_dir / f"{kind}.schema.json").exists()
+            or (out_dir / f"{kind}.schema.json").read_text(encoding="utf-8") != render(kind)]

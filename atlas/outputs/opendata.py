@@ -1,0 +1,294 @@
+"""Open data under /donnees/: the whole atlas as JSON, one CSV per kind, lieux.geojson, JSON Schemas.
+
+Column names follow schema.data.gouv.fr habits where one exists (the data·inclusion and
+médiation numérique schemas: `nom`, `adresse`, `code_postal`, `commune`, `latitude`,
+`longitude`, `site_web`, `date_maj`, `presentation_resume`, `typologie`…). The bytes depend only
+on the content and the site settings: rows sorted by slug, no build time, so an unchanged atlas
+republishes identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, Callable, Iterable
+
+from ..link.graph import Atlas
+from ..model.jsonschema import schema_for
+from ..model.kinds import ENTRY_KINDS, KINDS, LINK_PREFIX, TYPE_LABELS, Entry
+from .fragments import PRODUCERS, fragment
+from ..pages.view import entry_url
+
+FOLDER = "donnees"
+LIST_SEPARATOR = "|"  # several values in one CSV cell: slugs never contain it
+LICENCE_URLS = {
+    "Licence Ouverte 2.0": "https://www.etalab.gouv.fr/licence-ouverte-open-licence/",
+    "ODbL": "https://opendatacommons.org/licenses/odbl/1-0/",
+}
+_LINK = re.compile(r"\[([^\]]*)\]\(\s*<?(" + "|".join(LINK_PREFIX) + r"):([^)\s>#]*)(#[^)\s>]*)?>?\s*\)")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported field: its name, its French description, how to get it, and where it goes."""
+
+    name: str
+    help: str
+    get: Callable[["Exporter", Entry], Any]
+    csv: bool = True  # False: JSON only (long text, inverse relations)
+
+
+class Exporter:
+    """Turns entries into records; resolves references to {id, nom, url}."""
+
+    def __init__(self, atlas: Atlas, site: dict[str, Any]) -> None:
+        self.atlas, self.site = atlas, site
+        self.deps: set[str] = set()  # what the record being made has read (see outputs.fragment)
+
+    def url(self, entry: Entry) -> str:
+        """Absolute when the site has a public URL, else from the site root."""
+        return (self.site["base_url"] or self.site["base_path"]) + entry_url(entry.kind, entry.slug)
+
+    def ref(self, entry: Entry) -> dict[str, str]:
+        self.deps.add(f"c:{entry.kind}/{entry.slug}")
+        return {"id": entry.slug, "nom": entry.title, "url": self.url(entry)}
+
+    def refs(self, entries: Iterable[Entry]) -> list[dict[str, str]]:
+        return [self.ref(e) for e in entries]
+
+    def record(self, entry: Entry, for_csv: bool) -> dict[str, Any]:
+        self.deps.update((f"e:{entry.kind}/{entry.slug}", f"i:{entry.kind}/{entry.slug}"))
+        columns = [c for c in COLUMNS[entry.kind] if c.csv or not for_csv]
+        return {c.name: c.get(self, entry) for c in columns}
+
+    def detail(self, entry: Entry) -> str:
+        """The Markdown body with cross-links turned into the pages' URLs."""
+        def replace(match: re.Match[str]) -> str:
+            target = self.atlas.get(LINK_PREFIX[match.group(2)], match.group(3))
+            if target is None:
+                return match.group(0)
+            self.deps.add(f"c:{target.kind}/{target.slug}")
+            return f"[{match.group(1) or target.title}]({self.url(target)}{match.group(4) or ''})"
+        return _LINK.sub(replace, self.atlas.with_body(entry).body or "").strip()
+
+
+def _field(name: str) -> Callable[[Exporter, Entry], Any]:
+    return lambda x, e: e.get(name)
+
+
+def _geo(key: str) -> Callable[[Exporter, Entry], Any]:
+    return lambda x, e: e.get("geo")[key] if e.get("geo") else None
+
+
+def _forward(name: str) -> Callable[[Exporter, Entry], Any]:
+    return lambda x, e: x.refs(x.atlas.related(e, name))
+
+
+def _one(name: str) -> Callable[[Exporter, Entry], Any]:
+    return lambda x, e: next(iter(x.refs(x.atlas.refs(e, name))), None)
+
+
+def _inverse(kind: str, name: str) -> Callable[[Exporter, Entry], Any]:
+    return lambda x, e: x.refs(sorted(x.atlas.pointing(e, kind, name), key=lambda s: s.slug))
+
+
+def _sources(x: Exporter, e: Entry) -> list[dict[str, Any]]:
+    names = {"title": "titre", "url": "url", "publisher": "editeur", "date": "date", "accessed": "consulte_le"}
+    return [{names[k]: v for k, v in s.items()} for s in e.get("sources", ())]
+
+
+HEAD = (
+    Column("id", "Identifiant stable de la fiche (son nom de fichier).", lambda x, e: e.slug),
+    Column("nom", "Nom.", lambda x, e: e.title),
+    Column("url", "Adresse de la fiche sur le site.", lambda x, e: x.url(e)),
+)
+TYPE = (
+    Column("typologie", "Code du type (voir la liste des valeurs dans le schéma JSON).", _field("type")),
+    Column("typologie_libelle", "Libellé du type, en français.", lambda x, e: TYPE_LABELS.get(e.get("type", ""))),
+)
+SUMMARY = (Column("presentation_resume", "Présentation en une ou deux phrases.", _field("summary")),)
+CLASSIFIED = (
+    Column("thematiques", "Thématiques (identifiants).", _forward("themes")),
+    Column("territoire", "Territoire où la structure se trouve ou agit (identifiant).", _one("territory")),
+    Column("site_web", "Site officiel.", _field("website")),
+)
+TAIL = (
+    Column("date_maj", "Date de la dernière vérification de la fiche (AAAA-MM-JJ).", _field("updated")),
+    Column("sources", "Documents d'où viennent les faits (titres ; détail dans atlas.json).", _sources),
+    Column("presentation_detail", "Texte de la fiche en Markdown, liens vers les autres fiches compris.",
+           lambda x, e: x.detail(e), csv=False),
+)
+POSITION = (
+    Column("latitude", "Latitude WGS 84, en degrés décimaux.", _geo("lat")),
+    Column("longitude", "Longitude WGS 84, en degrés décimaux.", _geo("lon")),
+)
+
+COLUMNS: dict[str, tuple[Column, ...]] = {
+    "actors": HEAD + TYPE + SUMMARY + CLASSIFIED + (
+        Column("lieux", "Lieux où la structure est installée ou hébergée.", _forward("places")),
+        Column("programmes", "Programmes auxquels elle participe.", _forward("programmes")),
+        Column("partenaires", "Partenaires, déclarés d'un côté ou de l'autre.", _forward("partners")),
+        Column("structure_parente", "Réseau ou groupe dont elle est membre.", _one("parent")),
+        Column("annee_creation", "Année de création.", _field("founded")),
+        Column("effectif", "Nombre d'emplois.", _field("staff")),
+        Column("nombre_membres", "Nombre de membres (structures ou personnes).", _field("members_count")),
+        Column("membres", "Structures dont elle est la structure parente.", _inverse("actors", "parent"), csv=False),
+        Column("programmes_portes", "Programmes qu'elle porte ou finance.", _inverse("programmes", "operators"),
+               csv=False),
+        Column("programmes_laureat", "Programmes dont elle est lauréate ou bénéficiaire.",
+               _inverse("programmes", "laureates"), csv=False),
+    ) + TAIL,
+    "places": HEAD + TYPE + SUMMARY + (
+        Column("adresse", "Numéro et voie.", _field("address")),
+        Column("code_postal", "Code postal.", _field("postcode")),
+        Column("commune", "Commune.", _field("city")),
+    ) + POSITION + (
+        Column("position_approximative", "true : position approchée, à la rue près.",
+               lambda x, e: e.get("geo")["approximate"] if e.get("geo") else None),
+        Column("annee_ouverture", "Année d'ouverture.", _field("opened")),
+        Column("surface_m2", "Surface en mètres carrés.", _field("area_m2")),
+        Column("acces", "Accès en transports en commun et à vélo.", lambda x, e: list(e.get("access", ()))),
+    ) + CLASSIFIED + (
+        Column("structures", "Structures installées ou hébergées dans le lieu.", _inverse("actors", "places")),
+    ) + TAIL,
+    "programmes": HEAD + TYPE + SUMMARY + CLASSIFIED + (
+        Column("porteurs", "Structures qui le portent ou le financent.", _forward("operators")),
+        Column("laureats", "Structures retenues ou soutenues.", _forward("laureates")),
+        Column("programme_parent", "Plan ou programme dont il fait partie.", _one("parent")),
+        Column("date_debut", "Date de début (AAAA-MM-JJ).", _field("start")),
+        Column("date_fin", "Date de fin (AAAA-MM-JJ).", _field("end")),
+        Column("budget_eur", "Enveloppe totale en euros.", _field("budget_eur")),
+        Column("nombre_candidatures", "Nombre de candidatures.", _field("candidates_count")),
+        Column("nombre_laureats", "Nombre de lauréats.", _field("laureates_count")),
+        Column("participants", "Structures qui déclarent y participer.", _inverse("actors", "programmes"),
+               csv=False),
+        Column("sous_programmes", "Mesures et volets qui en font partie.", _inverse("programmes", "parent"),
+               csv=False),
+    ) + TAIL,
+    "territories": HEAD + TYPE + SUMMARY + (
+        Column("territoire_parent", "Territoire englobant.", _one("parent")),
+    ) + POSITION + (
+        Column("site_web", "Site officiel.", _field("website")),
+        Column("sous_territoires", "Territoires qu'il englobe directement.", _inverse("territories", "parent"),
+               csv=False),
+    ) + TAIL,
+    "themes": HEAD + SUMMARY + (
+        Column("thematique_parente", "Thématique englobante.", _one("parent")),
+        Column("sous_thematiques", "Thématiques qu'elle englobe directement.", _inverse("themes", "parent"),
+               csv=False),
+    ) + TAIL,
+}
+
+
+def file_name(kind: str) -> str:
+    """acteurs, lieux, programmes, territoires, thematiques: the kind's URL segment."""
+    return KINDS[kind][0]
+
+
+def licence(site: dict[str, Any]) -> dict[str, str]:
+    name = str(site["licence_data"])
+    return {"nom": name, "url": LICENCE_URLS.get(name, "")}
+
+
+def _entries(atlas: Atlas, kind: str) -> list[Entry]:
+    return sorted(atlas.by_kind.get(kind, []), key=lambda e: e.slug)
+
+
+def _cell(value: Any) -> str:
+    """A JSON value as CSV text: references by slug, lists joined by '|', dates ISO, booleans true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return str(value.get("id", value.get("titre", "")))
+    if isinstance(value, (list, tuple)):
+        return LIST_SEPARATOR.join(_cell(v) for v in value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def to_csv(atlas: Atlas, site: dict[str, Any], kind: str) -> bytes:
+    """UTF-8 with a byte order mark (so spreadsheets read the accents), ';' separated, CRLF rows."""
+    exporter = Exporter(atlas, site)
+    header = [c.name for c in COLUMNS[kind] if c.csv]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    rows = [fragment(f"csv:{entry.kind}/{entry.slug}", partial(_csv_row, exporter, entry, header))
+            for entry in _entries(atlas, kind)]
+    return ("\ufeff" + buffer.getvalue() + "".join(rows)).encode("utf-8")
+
+
+def _csv_row(exporter: Exporter, entry: Entry, header: list[str], deps: set[str]) -> str:
+    exporter.deps = deps
+    record = exporter.record(entry, for_csv=True)
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow([_cell(record[name]) for name in header])
+    return buffer.getvalue()
+
+
+def _json_record(exporter: Exporter, entry: Entry, deps: set[str]) -> str:
+    exporter.deps = deps
+    return _json(exporter.record(entry, for_csv=False)).decode("utf-8").rstrip("\n")
+
+
+def _json(data: Any, indent: int | None = None) -> bytes:
+    """UTF-8 JSON; compact by default (json's C encoder only runs without indent: 10x faster)."""
+    separators = (",", ": ") if indent else (",", ":")
+    return (json.dumps(data, ensure_ascii=False, indent=indent, separators=separators, default=_default)
+            + "\n").encode("utf-8")
+
+
+def _default(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    raise TypeError(f"cannot export {value!r}")
+
+
+def to_json(atlas: Atlas, site: dict[str, Any]) -> bytes:
+    """The whole atlas; each entry's record is a remembered fragment, joined as json.dumps would."""
+    exporter = Exporter(atlas, site)
+    head = _json({"titre": site["title"], "site": site["base_url"], "licence": licence(site)}).decode()
+    parts = [head.rstrip("\n")[:-1]]
+    for kind in ENTRY_KINDS:
+        records = [fragment(f"json:{e.kind}/{e.slug}", partial(_json_record, exporter, e))
+                   for e in _entries(atlas, kind)]
+        parts.append(f",{json.dumps(file_name(kind))}:[" + ",".join(records) + "]")
+    return ("".join(parts) + "}\n").encode("utf-8")
+
+
+def to_geojson(atlas: Atlas, site: dict[str, Any]) -> bytes:
+    """RFC 7946: a FeatureCollection of the geolocated places, coordinates in [longitude, latitude]."""
+    exporter = Exporter(atlas, site)
+    keep = ("id", "nom", "url", "typologie", "typologie_libelle", "adresse", "code_postal", "commune",
+            "position_approximative", "territoire", "structures")
+    features = []
+    for entry in _entries(atlas, "places"):
+        geo = entry.get("geo")
+        if not geo:
+            continue
+        exporter.deps = set()
+        record = exporter.record(entry, for_csv=False)
+        features.append({"type": "Feature", "id": entry.slug,
+                         "geometry": {"type": "Point", "coordinates": [geo["lon"], geo["lat"]]},
+                         "properties": {k: record[k] for k in keep}})
+    return _json({"type": "FeatureCollection", "features": features})
+
+
+def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
+    yield f"{FOLDER}/atlas.json", to_json(atlas, site)
+    yield f"{FOLDER}/lieux.geojson", to_geojson(atlas, site)
+    for kind in ENTRY_KINDS:
+        yield f"{FOLDER}/{file_name(kind)}.csv", to_csv(atlas, site, kind)
+        yield f"{FOLDER}/schemas/{file_name(kind)}.schema.json", _json(schema_for(kind), indent=2)
+
+
+PRODUCERS.append(produce)

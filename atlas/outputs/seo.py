@@ -1,0 +1,156 @@
+"""Being found and shared: JSON-LD in pages, sitemap.xml, robots.txt and the Atom feed flux.xml.
+
+The sitemap protocol and Atom both require absolute URLs (a sitemap's <loc>, an Atom <id>), and
+a root-relative link in them would be read against the wrong host by whoever fetches the file.
+So, like Zola and MkDocs, which need `base_url` / `site_url` for these files, sitemap.xml and
+flux.xml are written only when the site has an absolute `base_url` (atlas.yaml or --base-url);
+without one they are left out and pages carry no canonical link. robots.txt is always written
+and names the sitemap when there is one. Crawlers read robots.txt only at the root of a host:
+under a base path like /atlas/ it is harmless but ignored.
+
+Dates come from the entries' `updated` field, never from the clock, so two builds of the same
+content give the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import xml.etree.ElementTree as ET
+from typing import Any, Callable, Iterable
+
+from markupsafe import Markup
+
+from ..link.graph import Atlas, sort_key
+from ..pages.jsonld import Data, SiteUrl
+from ..model.kinds import ENTRY_KINDS, KINDS, Entry
+from .fragments import PRODUCERS
+from ..pages.plan import Page, plan
+from ..pages.view import entry_url
+
+FEED = "flux.xml"
+FEED_SIZE = 50  # entries in the feed: the most recently checked ones
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+ATOM_NS = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"  # written xml:lang
+
+
+def absolute(site: dict[str, Any], url: str) -> str:
+    """A site-relative URL as the outside world must see it: absolute if possible, else from the root."""
+    return (site["base_url"] or site["base_path"]) + url.lstrip("/")
+
+
+def script(data: Data | Callable[[dict[str, Any]], Data] | None, site: dict[str, Any]) -> Markup:
+    """JSON for a <script type="application/ld+json">: site URLs resolved, `<` escaped.
+
+    Escaping every `<` as \\u003c (valid JSON, the same string once parsed) means no text from
+    the content can close the script element (`</script>`) or open a comment (`<!--`).
+    """
+    if callable(data):  # the home page's data needs the settings, which page builders do not see
+        data = data(site)
+    if not data:
+        return Markup("")
+    text = json.dumps(_resolve(data, site), ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c"))
+
+
+def _resolve(value: Any, site: dict[str, Any]) -> Any:
+    if isinstance(value, SiteUrl):
+        return absolute(site, value)
+    if isinstance(value, dict):
+        return {k: _resolve(v, site) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, site) for v in value]
+    return value
+
+
+# --- sitemap.xml, robots.txt, flux.xml -------------------------------------------------------
+
+def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
+    """The three files (only robots.txt without an absolute base_url, see the module docstring)."""
+    if site["base_url"]:
+        yield "sitemap.xml", sitemap(atlas, site)
+        yield FEED, feed(atlas, site)
+    yield "robots.txt", robots(site)
+
+
+def robots(site: dict[str, Any]) -> bytes:
+    lines = ["User-agent: *", "Allow: /"]
+    if site["base_url"]:
+        lines += ["", f"Sitemap: {absolute(site, 'sitemap.xml')}"]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def sitemap(atlas: Atlas, site: dict[str, Any]) -> bytes:
+    """Every page but the 404 one, with the newest `updated` of the entries it shows as lastmod."""
+    root = ET.Element("urlset", xmlns=SITEMAP_NS)
+    for page in plan(atlas):
+        if page.builder == "not_found":
+            continue
+        url = ET.SubElement(root, "url")
+        ET.SubElement(url, "loc").text = absolute(site, page.url)
+        newest = max((d for d in (e.get("updated") for e in _shown(atlas, page)) if d), default=None)
+        if newest:
+            ET.SubElement(url, "lastmod").text = newest.isoformat()
+    return _xml(root)
+
+
+def _shown(atlas: Atlas, page: Page) -> list[Entry]:
+    """The entries whose check date dates a page: itself, its kind's or its type's, else all."""
+    if page.builder == "entry":
+        return [atlas.entries[(page.args[0], page.args[1])]]
+    if page.builder == "free_page":
+        return [atlas.entries[("pages", page.args[0])]]
+    if page.builder == "kind_list":
+        return atlas.by_kind.get(page.args[0], [])
+    if page.builder == "type_list":
+        return atlas.by_type.get((page.args[0], page.args[1]), [])
+    return [e for kind in ENTRY_KINDS for e in atlas.by_kind.get(kind, [])]
+
+
+def recent(atlas: Atlas, size: int = FEED_SIZE) -> list[Entry]:
+    """The most recently checked entries, newest first; ties in title order, so always the same."""
+    dated = [e for kind in ENTRY_KINDS for e in atlas.by_kind.get(kind, []) if e.get("updated")]
+    dated.sort(key=lambda e: (-e.get("updated").toordinal(), sort_key(e.title), e.kind, e.slug))
+    return dated[:size]
+
+
+def feed(atlas: Atlas, site: dict[str, Any]) -> bytes:
+    """Atom (RFC 4287): one <entry> per recently checked atlas entry, its summary and themes."""
+    entries = recent(atlas)
+    root = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: site["language"]})
+    ET.SubElement(root, "title").text = site["title"]
+    ET.SubElement(root, "subtitle").text = "Fiches de l'atlas récemment créées ou vérifiées"
+    ET.SubElement(root, "id").text = absolute(site, "")
+    ET.SubElement(root, "link", rel="alternate", type="text/html", href=absolute(site, ""))
+    ET.SubElement(root, "link", rel="self", type="application/atom+xml", href=absolute(site, FEED))
+    newest = entries[0].get("updated") if entries else dt.date(1970, 1, 1)
+    ET.SubElement(root, "updated").text = _timestamp(newest)
+    ET.SubElement(ET.SubElement(root, "author"), "name").text = site["title"]
+    ET.SubElement(root, "rights").text = f"Textes sous licence {site['licence_text']}, données sous {site['licence_data']}"
+    for entry in entries:
+        item = ET.SubElement(root, "entry")
+        url = absolute(site, entry_url(entry.kind, entry.slug))
+        ET.SubElement(item, "title").text = entry.title
+        ET.SubElement(item, "id").text = url
+        ET.SubElement(item, "link", rel="alternate", type="text/html", href=url)
+        ET.SubElement(item, "updated").text = _timestamp(entry.get("updated"))
+        ET.SubElement(item, "category", term=KINDS[entry.kind][0], label=KINDS[entry.kind][3])
+        for theme in atlas.refs(entry, "themes") if entry.kind != "themes" else []:
+            ET.SubElement(item, "category", term=theme.slug, label=theme.title)
+        if entry.get("summary"):
+            ET.SubElement(item, "summary").text = entry.get("summary")
+    return _xml(root)
+
+
+def _timestamp(day: dt.date) -> str:
+    """RFC 3339 date-time, as Atom requires: the day an entry was checked, at midnight UTC."""
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+PRODUCERS.append(produce)

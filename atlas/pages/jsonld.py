@@ -1,0 +1,210 @@
+"""schema.org data for each page, as plain dicts; atlas/seo.py serialises it into the page.
+
+Only facts present in the content are stated: no field is guessed. Links to the site's own
+pages are `SiteUrl`s (site-relative), made absolute or root-relative at serialisation, where
+the site settings are known. Everything is read through the View, so a page depends on what
+its structured data shows (an actor's page changes when its place's address does).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..model.kinds import KINDS, TYPE_LABELS, Entry
+from .view import View, entry_url
+
+Data = dict[str, Any]
+
+# Actor type -> schema.org type. Associations and foundations are non-profits (NGO), the
+# commercial and cooperative forms are businesses (Corporation), public bodies are
+# GovernmentOrganization; the rest (networks, clusters, mutuals) stay plain Organizations.
+ACTOR_TYPES = {
+    "association": "NGO", "fondation": "NGO",
+    "cooperative": "Corporation", "scop": "Corporation", "scic": "Corporation", "cae": "Corporation",
+    "entreprise": "Corporation",
+    "collectivite": "GovernmentOrganization", "etablissement-public": "GovernmentOrganization",
+}
+PUBLIC_TYPES = {"collectivite", "etablissement-public"}
+NETWORK_TYPES = {"reseau", "cluster"}  # a parent of these types is something one is a member of
+GRANT_TYPES = {"fonds", "appel-a-projets"}
+PLACE_TYPES = {"restaurant": "Restaurant"}
+TERRITORY_TYPES = {"pays": "Country", "commune": "City"}
+
+
+class SiteUrl(str):
+    """A site-relative URL ('acteurs/la-nef/'), resolved against the site's base when serialised."""
+
+
+def page_url(entry: Entry) -> SiteUrl:
+    return SiteUrl(entry_url(entry.kind, entry.slug))
+
+
+def entry_data(view: View, entry: Entry) -> Data | None:
+    """The main schema.org node of an entry page, or None for kinds without one."""
+    maker = _MAKERS.get(entry.kind)
+    if maker is None:
+        return None
+    node: Data = {"@context": "https://schema.org", "@type": ""}
+    node.update(_common(view, entry))
+    node.update(maker(view, entry))
+    return node
+
+
+def site_data(site: dict[str, Any]) -> Data:
+    """The home page: the site itself and how to search it (the form of the header)."""
+    return {
+        "@context": "https://schema.org", "@type": "WebSite", "@id": SiteUrl(""), "url": SiteUrl(""),
+        "name": site["title"], "description": site["description"], "inLanguage": site["language"],
+        "potentialAction": {"@type": "SearchAction",
+                            "target": {"@type": "EntryPoint", "urlTemplate": SiteUrl("recherche/?q={q}")},
+                            "query-input": "required name=q"},
+    }
+
+
+def _common(view: View, entry: Entry) -> Data:
+    url = page_url(entry)
+    node: Data = {"@id": url, "url": url, "name": entry.title}
+    if entry.get("summary"):
+        node["description"] = entry.get("summary")
+    return node
+
+
+def _ref(view: View, entry: Entry, type_: str) -> Data:
+    """A link to another entry's node: its type, @id and name (what its card shows)."""
+    link = view.link(entry)
+    return {"@type": type_, "@id": SiteUrl(link["url"]), "name": link["title"]}
+
+
+def _refs(view: View, entries: list[Entry], type_: str) -> list[Data]:
+    return [_ref(view, e, type_) for e in entries]
+
+
+def _one(items: list[Data]) -> Data | list[Data]:
+    """schema.org style: a single value alone, several as a list."""
+    return items[0] if len(items) == 1 else items
+
+
+def _area(view: View, entry: Entry) -> Data:
+    territories = view.atlas.refs(entry, "territory") if "territory" in entry.values else []
+    return {"areaServed": _ref(view, territories[0], "AdministrativeArea")} if territories else {}
+
+
+def _website(entry: Entry) -> Data:
+    site = entry.get("website", "")
+    return {"sameAs": site} if site.startswith(("http://", "https://")) else {}
+
+
+def postal_address(place: Entry) -> Data | None:
+    parts = {"streetAddress": place.get("address"), "postalCode": place.get("postcode"),
+             "addressLocality": place.get("city")}
+    found = {k: v for k, v in parts.items() if v}
+    return {"@type": "PostalAddress", **found} if found else None
+
+
+def geo(entry: Entry) -> Data | None:
+    point = entry.get("geo")
+    if not point:
+        return None
+    return {"@type": "GeoCoordinates", "latitude": point["lat"], "longitude": point["lon"]}
+
+
+def _place_node(view: View, place: Entry) -> Data:
+    """A place as its own page describes it: type, @id, name, address, coordinates."""
+    view.fields(place)  # its address and position are shown
+    node: Data = {"@type": PLACE_TYPES.get(place.get("type", ""), "Place"), "@id": page_url(place),
+                  "name": place.title}
+    address, point = postal_address(place), geo(place)
+    if address:
+        node["address"] = address
+    if point:
+        node["geo"] = point
+    return node
+
+
+def _actor(view: View, entry: Entry) -> Data:
+    node: Data = {"@type": ACTOR_TYPES.get(entry.get("type", ""), "Organization")}
+    places = [_place_node(view, p) for p in view.atlas.refs(entry, "places")]
+    addressed = [p["address"] for p in places if "address" in p]
+    if addressed:
+        node["address"] = _one(addressed)
+    if places:
+        node["location"] = _one(places)
+    parent = view.atlas.refs(entry, "parent") if "parent" in entry.values else []
+    if parent:
+        view.fields(parent[0])  # its type decides between member and part
+        key = "memberOf" if parent[0].get("type") in NETWORK_TYPES else "parentOrganization"
+        node[key] = _ref(view, parent[0], "Organization")
+    if entry.get("founded"):
+        node["foundingDate"] = str(entry.get("founded"))
+    if entry.get("staff"):
+        node["numberOfEmployees"] = {"@type": "QuantitativeValue", "value": entry.get("staff")}
+    themes = view.atlas.refs(entry, "themes")
+    if themes:
+        node["knowsAbout"] = [view.link(t)["title"] for t in themes]
+    return {**node, **_area(view, entry), **_website(entry)}
+
+
+def _place(view: View, entry: Entry) -> Data:
+    node = _place_node(view, entry)
+    del node["@id"], node["name"]
+    territories = view.atlas.refs(entry, "territory") if "territory" in entry.values else []
+    if territories:
+        node["containedInPlace"] = _ref(view, territories[0], "AdministrativeArea")
+    return {**node, **_website(entry)}
+
+
+def _programme(view: View, entry: Entry) -> Data:
+    operators = view.atlas.refs(entry, "operators")
+    for actor in operators:
+        view.fields(actor)  # a public operator makes it a government service
+    funders = _refs(view, operators, "Organization")
+    kind = entry.get("type", "")
+    if kind in GRANT_TYPES:
+        node: Data = {"@type": "MonetaryGrant", **_grant(entry, funders)}
+        laureates = _refs(view, view.atlas.refs(entry, "laureates"), "Organization")
+        if laureates:
+            node["fundedItem"] = laureates
+        return {**node, **_website(entry)}
+    public = any(a.get("type") in PUBLIC_TYPES for a in operators)
+    node = {"@type": "GovernmentService" if public else "Service"}
+    if kind:
+        node["serviceType"] = TYPE_LABELS[kind]
+    if funders:
+        node["provider"] = _one(funders)
+    if entry.get("budget_eur"):
+        # schema.org gives a Service no budget: a plan or scheme with an envelope is also a
+        # MonetaryGrant, whose amount and funder state what the content says (this much, from them).
+        node["@type"] = [node["@type"], "MonetaryGrant"]
+        node.update(_grant(entry, funders))
+    return {**node, **_area(view, entry), **_website(entry)}
+
+
+def _grant(entry: Entry, funders: list[Data]) -> Data:
+    """The MonetaryGrant part of a programme: who gives, how much."""
+    node: Data = {}
+    if funders:
+        node["funder"] = _one(funders)
+    if entry.get("budget_eur"):
+        node["amount"] = {"@type": "MonetaryAmount", "currency": "EUR", "value": entry.get("budget_eur")}
+    return node
+
+
+def _territory(view: View, entry: Entry) -> Data:
+    node: Data = {"@type": TERRITORY_TYPES.get(entry.get("type", ""), "AdministrativeArea")}
+    point = geo(entry)
+    if point:
+        node["geo"] = point
+    parent = view.atlas.refs(entry, "parent") if "parent" in entry.values else []
+    if parent:
+        node["containedInPlace"] = _ref(view, parent[0], "AdministrativeArea")
+    return node
+
+
+def _theme(view: View, entry: Entry) -> Data:
+    return {"@type": "DefinedTerm",
+            "inDefinedTermSet": {"@type": "DefinedTermSet", "@id": SiteUrl(f"{KINDS['themes'][0]}/"),
+                                 "name": KINDS["themes"][3]}}
+
+
+_MAKERS = {"actors": _actor, "places": _place, "programmes": _programme, "territories": _territory,
+           "themes": _theme}

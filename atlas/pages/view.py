@@ -1,0 +1,131 @@
+"""What templates see: plain data built from the Atlas, recording every entry a page reads.
+
+Each page gets its context through a View. Whatever the View hands out is recorded as a
+dependency of that page at the moment it is read, so the cache knows exactly which pages an
+edit can change (the way Lektor records dependencies), and no template can reach around it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..link.graph import Atlas, letter
+from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS, SCHEMAS, TYPE_LABELS, Entry
+
+HOME_PAGE = "accueil"  # content/pages/accueil.md is the home page's text
+# "c:kind/slug" card, "e:" whole entry, "i:" what points at it, "k:kind" the slug list,
+# "t:kind/type" the slugs of that type
+Dep = str
+
+
+def entry_url(kind: str, slug: str) -> str:
+    """Site-relative URL of an entry page, without the base path."""
+    segment = KINDS[kind][0]
+    if kind == "pages":
+        return "" if slug == HOME_PAGE else f"{slug}/"
+    return f"{segment}/{slug}/"
+
+
+class View:
+    """Read access to the Atlas for one page; `deps` lists what was read."""
+
+    def __init__(self, atlas: Atlas) -> None:
+        self.atlas = atlas
+        self.deps: set[Dep] = set()
+
+    def card(self, entry: Entry) -> dict[str, Any]:
+        """What a list item shows: title, URL, kind, type, summary and theme links."""
+        self.deps.add(f"c:{entry.kind}/{entry.slug}")
+        kind_info = KINDS[entry.kind]
+        return {
+            "title": entry.title,
+            "url": entry_url(entry.kind, entry.slug),
+            "kind": entry.kind,
+            "kind_label": kind_info[2],
+            "type": entry.get("type", ""),
+            "type_label": TYPE_LABELS.get(entry.get("type", ""), ""),
+            "summary": entry.get("summary", ""),
+            "themes": [self.link(t) for t in self.atlas.refs(entry, "themes")] if entry.kind != "pages"
+            and entry.kind != "themes" else [],
+            "territory": entry.get("territory", ""),
+            "letter": letter(entry.title),
+        }
+
+    def link(self, entry: Entry) -> dict[str, str]:
+        """Just a title and a URL."""
+        self.deps.add(f"c:{entry.kind}/{entry.slug}")
+        return {"title": entry.title, "url": entry_url(entry.kind, entry.slug)}
+
+    def cards(self, entries: list[Entry]) -> list[dict[str, Any]]:
+        return [self.card(e) for e in entries]
+
+    def listing(self, kind: str) -> list[Entry]:
+        """Every entry of a kind; the page then depends on which entries exist."""
+        self.deps.add(f"k:{kind}")
+        return self.atlas.by_kind.get(kind, [])
+
+    def count(self, kind: str) -> int:
+        self.deps.add(f"k:{kind}")
+        return len(self.atlas.by_kind.get(kind, []))
+
+    def fields(self, entry: Entry) -> Entry:
+        """The entry's fields, without reading its body: the page depends on the whole file."""
+        self.deps.add(f"e:{entry.kind}/{entry.slug}")
+        return entry
+
+    def full(self, entry: Entry) -> Entry:
+        """The whole entry: the page changes with any byte of its file."""
+        self.deps.add(f"e:{entry.kind}/{entry.slug}")
+        return self.atlas.with_body(entry)
+
+    def relations(self, entry: Entry) -> list[dict[str, Any]]:
+        """Every relation of an entry, forward and inverse, as titled groups of cards."""
+        self.deps.add(f"i:{entry.kind}/{entry.slug}")
+        atlas, groups = self.atlas, []
+        for spec in SCHEMAS[entry.kind]:
+            if spec.type in ("ref", "refs") and spec.name not in ("themes", "territory"):
+                found = atlas.related(entry, spec.name)
+                if found:
+                    groups.append({"id": spec.name, "label": FORWARD_LABELS[(entry.kind, spec.name)],
+                                   "cards": self.cards(found)})
+        for (kind, name), label in INVERSE_LABELS.items():
+            if (kind, name) == ("actors", "partners"):
+                continue  # shown with the forward partners
+            found = atlas.pointing(entry, kind, name)
+            if found:
+                groups.append({"id": f"{kind}-{name}", "label": label, "cards": self.cards(found)})
+        mentioned = atlas.mentions.get(entry.key, [])
+        if mentioned:
+            groups.append({"id": "mentions", "label": "Cité dans", "cards": self.cards(mentioned)})
+        return groups
+
+    def within(self, entry: Entry) -> list[dict[str, Any]]:
+        """For a territory or theme: everything under it (and its descendants), grouped by kind."""
+        self.deps.add(f"i:{entry.kind}/{entry.slug}")
+        found = self.atlas.within.get(entry.key, [])
+        groups = []
+        for kind in ("actors", "places", "programmes", "territories"):
+            members = [e for e in found if e.kind == kind]
+            if members:
+                groups.append({"id": KINDS[kind][0], "label": KINDS[kind][3], "cards": self.cards(members)})
+        return groups
+
+    def ancestors(self, entry: Entry) -> list[dict[str, str]]:
+        chain = self.atlas.ancestors(entry)
+        for e in chain:
+            self.deps.add(f"c:{e.kind}/{e.slug}")
+            self.deps.add(f"e:{e.kind}/{e.slug}")  # their parent field decides the chain
+        return [self.link(e) for e in reversed(chain)]
+
+    def by_type(self, kind: str, type_: str) -> list[Entry]:
+        """The entries of one type; the page then depends on which entries have that type."""
+        self.deps.add(f"t:{kind}/{type_}")
+        return self.atlas.by_type.get((kind, type_), [])
+
+    def types(self, kind: str) -> list[tuple[str, int]]:
+        """(type, how many entries have it) for a kind, sorted by type."""
+        self.deps.add(f"k:{kind}")
+        found = sorted((t, len(members)) for (k, t), members in self.atlas.by_type.items() if k == kind)
+        for t, _ in found:
+            self.deps.add(f"t:{kind}/{t}")
+        return found

@@ -1,0 +1,131 @@
+"""`build.py schema`: the files generated from atlas/model.py, so they cannot drift from the code.
+
+- schemas/<kind>.schema.json (atlas/jsonschema.py), for editors and open data;
+- the field reference and the relations table of CONTRIBUTING.md, between markers, in French.
+`schema --check` writes nothing and fails when one of them is stale (tests and CI run it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Callable
+
+from ..model.jsonschema import stale_schemas, write_schemas
+from ..model.kinds import ENTRY_KINDS, INVERSE_LABELS, KINDS, SCHEMAS, SYMMETRIC, TYPE_LABELS, Field
+from .scaffold import example
+
+MARKER = "<!-- {} : {}, généré par « python build.py schema » ; ne pas modifier à la main -->"
+# What a theme or territory page shows of the entries classified under it.
+WITHIN = {"themes": "La fiche visée liste tout ce qui relève d'elle et de ses sous-thématiques",
+          "territory": "La fiche visée liste tout ce qui s'y trouve, et dans ses sous-territoires"}
+TYPE_NAMES = {
+    "str": "texte, une ligne", "text": "texte", "url": "adresse web", "date": "date AAAA-MM-JJ",
+    "year": "année", "int": "nombre entier", "number": "nombre", "bool": "true ou false",
+    "enum": "une valeur de la liste", "strs": "liste de lignes", "geo": "{lat, lon}",
+    "sources": "liste de sources",
+}
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _type(spec: Field) -> str:
+    if spec.type == "ref":
+        return f"identifiant d'une fiche {KINDS[spec.ref][2]}"
+    if spec.type == "refs":
+        return f"liste d'identifiants ({KINDS[spec.ref][3].lower()})"
+    return TYPE_NAMES[spec.type]
+
+
+def _where(kind: str, spec: Field) -> str:
+    """Where a reference shows on the other side, for the description column."""
+    label = INVERSE_LABELS.get((kind, spec.name))
+    if label and (kind, spec.name) not in SYMMETRIC:
+        return f" La fiche visée l'affiche sous « {label} »."
+    return f" {WITHIN[spec.name]}." if spec.name in WITHIN else ""
+
+
+def _row(kind: str, spec: Field) -> str:
+    text = spec.help + _where(kind, spec)
+    if spec.type == "enum":
+        text += " Valeurs : " + ", ".join(f"`{c}` ({TYPE_LABELS.get(c, c)})" for c in spec.choices) + "."
+    return (f"| `{spec.name}` | {'oui' if spec.required else 'non'} | {_cell(_type(spec))} | "
+            f"{_cell(text)} | `{_cell(example(spec))}` |")
+
+
+def _table(kind: str, fields: tuple[Field, ...]) -> list[str]:
+    return ["| Champ | Obligatoire | Type | Description | Exemple |", "| --- | --- | --- | --- | --- |",
+            *(_row(kind, spec) for spec in fields)]
+
+
+def _common() -> tuple[Field, ...]:
+    return tuple(spec for spec in SCHEMAS["actors"] if all(spec in SCHEMAS[k] for k in ENTRY_KINDS))
+
+
+def fields_reference() -> str:
+    """Every field, in French, from the model: common fields once, then each kind's own."""
+    common = _common()
+    out = ["### Champs communs à toutes les fiches", "",
+           "Un champ vide (`summary:`, `themes: []`) compte comme absent.", "", *_table("actors", common)]
+    for kind in ENTRY_KINDS:
+        own = tuple(spec for spec in SCHEMAS[kind] if spec not in common)
+        out += ["", f"### {KINDS[kind][3]} (`content/{kind}/`)", "",
+                f"Créer : `python build.py new {KINDS[kind][1]} \"Titre\"` · schéma : "
+                f"[`schemas/{kind}.schema.json`](schemas/{kind}.schema.json)", "", *_table(kind, own)]
+    return "\n".join(out)
+
+
+def relations_table() -> str:
+    """Each reference field: on which kind, towards what, and what the other side shows."""
+    out = ["| Champ | Sur la fiche de… | Pointe vers | Ce que montre la fiche visée |", "| --- | --- | --- | --- |"]
+    common = _common()
+    rows = [("tout type", spec, "") for spec in common if spec.ref]
+    rows += [(KINDS[kind][2], spec, kind) for kind in ENTRY_KINDS for spec in SCHEMAS[kind]
+             if spec.ref and spec not in common]
+    for on, spec, kind in rows:
+        target = (f"des {KINDS[spec.ref][3].lower()}" if spec.type == "refs"
+                  else f"{'une' if spec.ref == 'themes' else 'un'} {KINDS[spec.ref][2]}")
+        if (kind, spec.name) in INVERSE_LABELS:
+            shows = f"« {INVERSE_LABELS[(kind, spec.name)]} »"
+            shows += " : affiché sur les deux fiches" if (kind, spec.name) in SYMMETRIC else ""
+        else:
+            shows = WITHIN[spec.name].removeprefix("La fiche visée ")
+        out.append(f"| `{spec.name}` | {on} | {target} | {_cell(shows)} |")
+    return "\n".join(out)
+
+
+# Generated blocks of CONTRIBUTING.md: name in the markers -> text.
+BLOCKS: dict[str, Callable[[], str]] = {"relations": relations_table, "champs": fields_reference}
+
+
+def refresh(text: str) -> str:
+    """CONTRIBUTING.md's text with every generated block replaced between its markers."""
+    for name, make in BLOCKS.items():
+        begin, end = MARKER.format("début", name), MARKER.format("fin", name)
+        start, stop = text.find(begin), text.find(end)
+        if start < 0 or stop < start:
+            raise ValueError(f"CONTRIBUTING.md: no generated block '{name}' (markers: {begin} … {end})")
+        text = text[:start] + begin + "\n\n" + make() + "\n\n" + text[stop:]
+    return text
+
+
+def command(args: argparse.Namespace) -> int:
+    """Write (or with --check, verify) the schemas and CONTRIBUTING.md's field reference."""
+    out = args.out or args.root / "schemas"
+    doc = args.root / "CONTRIBUTING.md"
+    text = doc.read_text(encoding="utf-8") if doc.exists() else None
+    fresh = refresh(text) if text is not None else None
+    if args.check:
+        stale = [p.as_posix() for p in stale_schemas(out)] + (["CONTRIBUTING.md"] if fresh != text else [])
+        for path in stale:
+            print(f"{path}: stale, regenerate with: python build.py schema", file=sys.stderr)
+        return 1 if stale else 0
+    changed = [p.as_posix() for p in write_schemas(out)]
+    if fresh is not None and fresh != text:
+        doc.write_text(fresh, encoding="utf-8")
+        changed.append("CONTRIBUTING.md")
+    print(f"schema: {len(changed)} file{'s' if len(changed) != 1 else ''} updated"
+          + (": " + ", ".join(changed) if changed else ""), file=sys.stderr)
+    return 0

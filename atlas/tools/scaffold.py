@@ -1,0 +1,149 @@
+"""`build.py new <kind> "<Titre>"`: a new entry with every field of its kind, commented in French."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Field
+from ..model.problems import closest
+from ..read.source import EXTENSIONS, parse_yaml, slugify
+
+# Every spelling a contributor may type for a kind: the folder, the French singular (with or
+# without accent) and the URL segment.
+KIND_NAMES: dict[str, str] = {}
+for _kind in ENTRY_KINDS:
+    _segment, _prefix, _singular, _plural = KINDS[_kind]
+    for _name in (_kind, _prefix, _singular, _segment, slugify(_singular), _plural.lower()):
+        KIND_NAMES.setdefault(_name, _kind)
+
+EMPTY = {"refs": "[]", "strs": "[]", "sources": "[]"}  # what an unfilled field holds; else nothing
+# Slugs of the sample atlas shown as examples where the model gives none.
+SAMPLE_SLUG = {"actors": "rtes", "places": "maison-de-l-ess-lille", "programmes": "french-impact",
+               "territories": "lille", "themes": "transition-ecologique"}
+BODY_NOTE = {
+    "actors": "qui elle est, ce qu'elle fait, pour qui, où, depuis quand",
+    "places": "ce qu'on y trouve, qui l'occupe, comment y venir",
+    "programmes": "ce qu'il finance ou accompagne, pour qui, quand, avec quels résultats",
+    "territories": "sa place dans l'ESS, les lieux et acteurs qui y sont",
+    "themes": "ce que recouvre la thématique et qui y agit",
+}
+
+
+def resolve_kind(name: str) -> str | None:
+    """The content folder for any accepted spelling of a kind ('acteur', 'actors', 'lieu'…)."""
+    return KIND_NAMES.get(name.strip().lower()) or KIND_NAMES.get(slugify(name))
+
+
+def inline_yaml(value: Any, nested: bool = False) -> str:
+    """A value as one line of YAML, the way a contributor would write it: quotes only if needed."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {inline_yaml(v, True)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(inline_yaml(v, True) for v in value) + "]"
+    if not isinstance(value, str):
+        return json.dumps(value)
+    # Read it back with the project's own loader, which keeps dates as text.
+    probe = f"k: [{value}]" if nested else f"k: {value}"
+    plain = value.strip() == value and parse_yaml(probe, "", 0, [])[0] == {"k": [value] if nested else value}
+    return value if plain else json.dumps(value, ensure_ascii=False)
+
+
+def example(spec: Field) -> str:
+    """`name: value` as a contributor would write the field, from the model's example."""
+    value = spec.example
+    if value in (None, "", []) and spec.ref:
+        value = [SAMPLE_SLUG[spec.ref]] if spec.type == "refs" else SAMPLE_SLUG[spec.ref]
+    return f"{spec.name}: {inline_yaml(value)}"
+
+
+def _comment(spec: Field) -> list[str]:
+    lines = textwrap.wrap(spec.help + (" Obligatoire." if spec.required else ""), 96)
+    if spec.type == "enum":
+        lines += textwrap.wrap("Valeurs : " + ", ".join(f"{c} ({TYPE_LABELS.get(c, c)})" for c in spec.choices)
+                               + ".", 96, break_on_hyphens=False)
+    if spec.ref:
+        many = spec.type == "refs"
+        lines.append(("Une liste d'identifiants" if many else "Un identifiant")
+                     + f" de fiche de content/{spec.ref}/ (nom du fichier sans .md).")
+    lines.append(f"Exemple : {example(spec)}")
+    return ["# " + line for line in lines]
+
+
+def render(kind: str, title: str, today: dt.date) -> str:
+    """The text of a new entry: front matter with every field, commented, and an empty body."""
+    singular = KINDS[kind][2]
+    out = ["---",
+           f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json",
+           f"# Nouvelle fiche {singular}. Remplissez ce que vous savez, de source sûre ; un champ",
+           "# laissé vide est ignoré. Les lignes qui commencent par # sont des commentaires.",
+           "# Guide : CONTRIBUTING.md. Vérifier : python build.py check",
+           ""]
+    for spec in SCHEMAS[kind]:
+        out.extend(_comment(spec))
+        if spec.name == "title":
+            out.append(f"title: {inline_yaml(title)}")
+        elif spec.name == "updated":
+            out.append(f"updated: {today.isoformat()}")
+        else:
+            value = EMPTY.get(spec.type, "")
+            out.append(f"{spec.name}: {value}".rstrip())
+        out.append("")
+    out += [f"# Sous la ligne --- ci-dessous, la présentation en Markdown : {BODY_NOTE[kind]}.",
+            "# Liens vers d'autres fiches : [La Maison de l'ESS](lieu:maison-de-l-ess-lille).",
+            "---", "", ""]
+    return "\n".join(out)
+
+
+def existing(folder: Path, slug: str) -> Path | None:
+    """An entry file that already holds this slug, whatever its extension."""
+    for ext in EXTENSIONS:
+        if (folder / f"{slug}{ext}").exists():
+            return folder / f"{slug}{ext}"
+    return None
+
+
+def create(root: Path, kind_name: str, title: str, today: dt.date | None = None) -> Path:
+    """Write content/<kind>/<slug>.md. ValueError on a bad kind or title, FileExistsError on a taken slug."""
+    kind = resolve_kind(kind_name)
+    if kind is None:
+        hint = closest(kind_name.lower(), KIND_NAMES)
+        raise ValueError(f"unknown kind '{kind_name}' ({hint + ' ' if hint else ''}one of: "
+                         + ", ".join(ENTRY_KINDS) + " or " + ", ".join(KINDS[k][1] for k in ENTRY_KINDS) + ")")
+    title = " ".join(title.split())
+    slug = slugify(title)
+    if not slug:
+        raise ValueError(f"the title '{title}' has no letter or digit to make a file name from")
+    folder = root / "content" / kind
+    taken = existing(folder, slug)
+    if taken is not None:
+        rel = taken.relative_to(root).as_posix()
+        raise FileExistsError(f"{rel} already exists: nothing written (edit that file, or choose "
+                              "another title if this is a different organisation, e.g. add the city)")
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{slug}.md"
+    with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
+        handle.write(render(kind, title, today or dt.date.today()))
+    return path
+
+
+def new(args: argparse.Namespace) -> int:
+    """The `new` command: exit 0 with the file written, 1 when it exists, 2 on a usage error."""
+    try:
+        path = create(args.root, args.kind, args.title)
+    except FileExistsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    rel = path.relative_to(args.root).as_posix()
+    print(rel)
+    print(f"created {rel}: fill in the fields, write the text below the second '---', "
+          "then run: python build.py check", file=sys.stderr)
+    return 0
