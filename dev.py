@@ -39,14 +39,15 @@ def python_env() -> None:
 
 
 def npm_packages() -> None:
-    """Leaflet (copied into every build), vnu and axe-core (tests), at the versions package-lock.json pins."""
+    """vnu and axe-core, the checkers the tests run, at the versions package-lock.json pins (tests only:
+    a build needs no npm, the theme vendors Leaflet)."""
     lock = ROOT / "package-lock.json"
     stamp = ROOT / "node_modules" / ".installed"
     want = hashlib.sha256(lock.read_bytes()).hexdigest()
     if stamp.exists() and stamp.read_text() == want:
         return
     if not shutil.which("npm"):
-        sys.exit("npm is needed for Leaflet and the HTML checker: install Node.js (apt-get install nodejs npm)")
+        sys.exit("npm is needed for the tests' HTML and accessibility checkers: install Node.js (apt-get install nodejs npm)")
     run("npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error")
     stamp.write_text(want)
 
@@ -64,7 +65,6 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     python_env()
-    npm_packages()
     command, rest = argv[0], argv[1:]
     if command == "serve":
         os.execv(str(PY), [str(PY), str(ROOT / "build.py"), "serve", *rest])
@@ -72,6 +72,7 @@ def main(argv: list[str]) -> int:
         os.execv(str(PY), [str(PY), str(ROOT / "build.py"), "build", *rest])
     if command == "bench":
         os.execv(str(PY), [str(PY), "-m", "bench", *rest])
+    npm_packages()
     system_tools()
     os.chdir(ROOT)
     os.execv(str(PY), [str(PY), "-m", "pytest", *rest])

@@ -14,20 +14,15 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import config
-
-from .outputs import opendata
-
-from .outputs import search
-
-from .outputs import vendor  # noqa: F401  (the last three register their outputs)
 from .incremental.cache import Cache, DepDigests
 from .link.graph import Atlas, link
 from .model.kinds import Entry
+from .outputs import FINISHERS, PRODUCERS, Finisher, Fragments
 from .outputs import fragments as outputs
-from .outputs.fragments import FINISHERS, PRODUCERS, Finisher, Fragments
 from .pages.plan import Page, plan
 from .model.problems import AtlasError, Problem, Report
 from .render.renderer import Renderer
+from .render.theme import asset_files, template_files
 from .read.source import digest, discover, read_entry
 from .read.validate import validate
 from .write.output import Output, check_out_dir, place
@@ -247,19 +242,15 @@ def _global_digest(root: Path, site: dict[str, Any], options: Options, code: str
     """Inputs shared by every page: templates, settings, flags and the generator's code."""
     h = hashlib.blake2b(digest_size=12)
     h.update(code.encode() + repr(sorted(site.items())).encode() + repr(options.drafts).encode())
-    for path in sorted((root / "templates").rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    for name, path in template_files(root):
+        h.update(name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
 
 
 def _copy_assets(root: Path, output: Output) -> None:
-    folder = root / "assets"
-    if not folder.is_dir():
-        return
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
-            output.put("assets/" + path.relative_to(folder).as_posix(), path.read_bytes())
+    """The theme's assets and the site's, the site's winning where both have a file."""
+    for name, path in asset_files(root).items():
+        output.put(name, path.read_bytes())
 
 
 # --- rendering, in this process or in forked workers that inherit the Atlas --------------------
@@ -272,7 +263,7 @@ def _render(todo: list[Page], atlas: Atlas, root: Path, site: dict[str, Any], ou
     if todo:
         output.begin()
     _WORKER.clear()
-    _WORKER.update(atlas=atlas, templates=root / "templates", site=site, dir=output.dir, holds=output.holds,
+    _WORKER.update(atlas=atlas, root=root, site=site, dir=output.dir, holds=output.holds,
                    published=output.published, out=output.out)
     if len(todo) >= PARALLEL_THRESHOLD:
         _make_dirs(output, todo)
@@ -299,7 +290,7 @@ def _make_dirs(output: Output, todo: list[Page]) -> None:
 def _render_one(page: Page) -> tuple[tuple[str, ...], str, bool] | str:
     renderer = _WORKER.get("renderer")
     if renderer is None:
-        renderer = _WORKER["renderer"] = Renderer(_WORKER["atlas"], _WORKER["templates"], _WORKER["site"])
+        renderer = _WORKER["renderer"] = Renderer(_WORKER["atlas"], _WORKER["root"], _WORKER["site"])
     try:
         data, deps = renderer.render(page)
     except AtlasError as exc:

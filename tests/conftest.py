@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from atlas.pipeline import Options, Result, build
+from atlas.render.theme import THEME_ASSETS, THEME_TEMPLATES
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -23,15 +24,24 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 def write_tree(base: Path, files: dict[str, str]) -> Path:
-    """Write {relative path: text} under base (text is dedented); templates and assets come along."""
+    """Write {relative path: text} under base (text is dedented); the theme gives templates and assets."""
     for rel, text in files.items():
         path = base / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
-    for folder in ("templates", "assets"):
-        if not (base / folder).exists():
-            shutil.copytree(ROOT / folder, base / folder)
     return base
+
+
+def override(root: Path, *names: str) -> Path:
+    """Copy theme files (`templates/x.html`, `assets/y.css`) into the site as overrides; the last one's path."""
+    path = root
+    for name in names:
+        folder, _, rest = name.partition("/")
+        source = (THEME_TEMPLATES if folder == "templates" else THEME_ASSETS) / rest
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, path)
+    return path
 
 
 @pytest.fixture
@@ -41,15 +51,13 @@ def tree(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
 
 
 def site_files(base: Path) -> Path:
-    """Give an atlas under base the repository's templates, assets, settings and npm packages."""
+    """Give an atlas under base the sample's settings, templates and assets (overrides of the theme)."""
     for folder in ("templates", "assets"):
         shutil.rmtree(base / folder, ignore_errors=True)
-        shutil.copytree(ROOT / folder, base / folder)
-    for name in ("atlas.yaml", "package.json"):
-        if (ROOT / name).exists():
-            shutil.copy(ROOT / name, base / name)
-    if (ROOT / "node_modules").exists() and not (base / "node_modules").exists():
-        os.symlink(ROOT / "node_modules", base / "node_modules")
+        if (ROOT / folder).is_dir():
+            shutil.copytree(ROOT / folder, base / folder)
+    if (ROOT / "atlas.yaml").exists():
+        shutil.copy(ROOT / "atlas.yaml", base / "atlas.yaml")
     return base
 
 

@@ -12,6 +12,7 @@ import pytest
 
 from atlas.incremental.cache import Cache
 from atlas.pipeline import Options, build
+from conftest import override
 from fixture_atlas import FILES
 from test_build import tree_digest
 
@@ -64,7 +65,7 @@ def rename_entry(root: Path) -> None:
 
 
 def change_template(root: Path) -> None:
-    path = root / "templates/base.html"
+    path = override(root, "templates/base.html")
     write(root, "templates/base.html", path.read_text(encoding="utf-8").replace("Aller au contenu", "Aller au contenu principal"))
 
 
@@ -80,7 +81,7 @@ def change_territory_parent(root: Path) -> None:
 
 
 def change_asset(root: Path) -> None:
-    write(root, "assets/style.css", (root / "assets/style.css").read_text(encoding="utf-8") + "\n/* x */\n")
+    write(root, "assets/style.css", override(root, "assets/style.css").read_text(encoding="utf-8") + "\n/* x */\n")
 
 
 EDITS: dict[str, Callable[[Path], None]] = {
@@ -182,7 +183,7 @@ def test_a_spare_left_half_updated_by_a_killed_build_is_not_trusted(tree, tmp_pa
 
 
 def test_a_finisher_reruns_only_when_the_site_changed(tree, tmp_path: Path, monkeypatch) -> None:
-    from atlas.outputs import fragments as outputs
+    from atlas.outputs import Finisher
 
     runs: list[int] = []
 
@@ -192,8 +193,7 @@ def test_a_finisher_reruns_only_when_the_site_changed(tree, tmp_path: Path, monk
         (folder / "recherche-index").mkdir()
         (folder / "recherche-index" / "pages.txt").write_text("\n".join(pages), encoding="utf-8")
 
-    monkeypatch.setattr(outputs, "FINISHERS", [outputs.Finisher("recherche-index", index)])
-    monkeypatch.setattr("atlas.pipeline.FINISHERS", outputs.FINISHERS)
+    monkeypatch.setattr("atlas.pipeline.FINISHERS", (Finisher("recherche-index", index),))
     root = tree(FILES)
     site = root / "site"
     assert build(Options(root=root, out=site)).report.ok and len(runs) == 1

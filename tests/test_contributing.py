@@ -68,7 +68,7 @@ def atlas_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real atlas copied, with the guide's walkthrough actor added."""
     root = tmp_path_factory.mktemp("guide")
     for folder in ("content", "templates", "assets"):
-        shutil.copytree(ROOT / folder, root / folder)
+        shutil.copytree(ROOT / folder, root / folder, dirs_exist_ok=True)
     shutil.copy(ROOT / "atlas.yaml", root / "atlas.yaml")
     assert not (root / WALKTHROUGH).exists(), "the walkthrough must add an entry the atlas does not have"
     (root / WALKTHROUGH).write_text(examples()[WALKTHROUGH][1], encoding="utf-8")

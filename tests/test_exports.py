@@ -14,7 +14,6 @@ import pytest
 
 from atlas.model.jsonschema import schema_for
 from atlas.model.problems import AtlasError
-from atlas.outputs.vendor import vendor_files
 from conftest import build_tree
 from content_facts import KINDS, entries, front_matter, geolocated, listed, CONTENT
 
@@ -201,15 +200,15 @@ def test_open_data_page_documents_every_file_and_column(real_site: Path) -> None
             assert f"<code>{column}</code>" in page, column
 
 
-def test_missing_node_modules_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(AtlasError, match="run npm ci --ignore-scripts"):
-        list(vendor_files(tmp_path / "node_modules"))
+def test_vendored_leaflet_is_published_as_recorded(real_site: Path) -> None:
+    """Every vendored file is in the site, with the SHA-256 that atlas/theme/VENDORED.md records."""
+    import hashlib
+    import re
 
+    import atlas.render.theme as theme
 
-def test_leaflet_is_copied_from_node_modules_into_the_site(real_site: Path) -> None:
-    root = Path(__file__).resolve().parent.parent
-    for rel in ("leaflet/leaflet.js", "leaflet/leaflet.css", "leaflet/images/marker-icon.png",
-                "leaflet.markercluster/leaflet.markercluster.js"):
-        package, _, name = rel.partition("/")
-        assert (real_site / "assets/vendor" / rel).read_bytes() == \
-            (root / "node_modules" / package / "dist" / name).read_bytes()
+    recorded = re.findall(r"^([0-9a-f]{64})  (\S+)$", (theme.THEME / "VENDORED.md").read_text(), re.M)
+    assert len(recorded) == 12
+    for sha, rel in recorded:
+        assert hashlib.sha256((theme.THEME_ASSETS / "vendor" / rel).read_bytes()).hexdigest() == sha, rel
+        assert hashlib.sha256((real_site / "assets/vendor" / rel).read_bytes()).hexdigest() == sha, rel

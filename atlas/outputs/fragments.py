@@ -30,10 +30,6 @@ class Finisher:
     wanted: Callable[[dict[str, Any]], bool] = lambda site: True  # False: skipped, its folder dropped
 
 
-PRODUCERS: list[Producer] = []
-FINISHERS: list[Finisher] = []
-
-
 class Fragments:
     """Pieces of producer output (an entry's JSON record, a CSV row) kept with what they read.
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable
 from ..link.graph import Atlas
 from ..model.jsonschema import schema_for
 from ..model.kinds import ENTRY_KINDS, KINDS, LINK_PREFIX, TYPE_LABELS, Entry
-from .fragments import PRODUCERS, fragment
+from .fragments import fragment
 from ..pages.view import entry_url
 
 FOLDER = "donnees"
@@ -290,5 +290,3 @@ def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
         yield f"{FOLDER}/{file_name(kind)}.csv", to_csv(atlas, site, kind)
         yield f"{FOLDER}/schemas/{file_name(kind)}.schema.json", _json(schema_for(kind), indent=2)
 
-
-PRODUCERS.append(produce)

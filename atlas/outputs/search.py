@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..link.graph import Atlas
-from .fragments import FINISHERS, Finisher
+from .fragments import Finisher
 from .pagefind_stable import FormatError, stabilise
 from ..model.problems import AtlasError
 
@@ -43,4 +43,4 @@ def index(staging: Path, atlas: Atlas, site: dict[str, Any]) -> None:
                          "install the pagefind version pinned in pyproject.toml") from exc
 
 
-FINISHERS.append(Finisher("pagefind", index, wanted=lambda site: site.get("search", True)))
+FINISHER = Finisher("pagefind", index, wanted=lambda site: site.get("search", True))

@@ -1,4 +1,4 @@
-"""Being found and shared: JSON-LD in pages, sitemap.xml, robots.txt and the Atom feed flux.xml.
+"""Being found and shared: sitemap.xml, robots.txt and the Atom feed flux.xml (JSON-LD: pages/jsonld.py).
 
 The sitemap protocol and Atom both require absolute URLs (a sitemap's <loc>, an Atom <id>), and
 a root-relative link in them would be read against the wrong host by whoever fetches the file.
@@ -19,12 +19,9 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any, Callable, Iterable
 
-from markupsafe import Markup
-
 from ..link.graph import Atlas, sort_key
-from ..pages.jsonld import Data, SiteUrl
+from ..pages.jsonld import absolute
 from ..model.kinds import ENTRY_KINDS, KINDS, Entry
-from .fragments import PRODUCERS
 from ..pages.plan import Page, plan
 from ..pages.view import entry_url
 
@@ -33,35 +30,6 @@ FEED_SIZE = 50  # entries in the feed: the most recently checked ones
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 ATOM_NS = "http://www.w3.org/2005/Atom"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"  # written xml:lang
-
-
-def absolute(site: dict[str, Any], url: str) -> str:
-    """A site-relative URL as the outside world must see it: absolute if possible, else from the root."""
-    return (site["base_url"] or site["base_path"]) + url.lstrip("/")
-
-
-def script(data: Data | Callable[[dict[str, Any]], Data] | None, site: dict[str, Any]) -> Markup:
-    """JSON for a <script type="application/ld+json">: site URLs resolved, `<` escaped.
-
-    Escaping every `<` as \\u003c (valid JSON, the same string once parsed) means no text from
-    the content can close the script element (`</script>`) or open a comment (`<!--`).
-    """
-    if callable(data):  # the home page's data needs the settings, which page builders do not see
-        data = data(site)
-    if not data:
-        return Markup("")
-    text = json.dumps(_resolve(data, site), ensure_ascii=False, separators=(",", ":"))
-    return Markup(text.replace("<", "\\u003c"))
-
-
-def _resolve(value: Any, site: dict[str, Any]) -> Any:
-    if isinstance(value, SiteUrl):
-        return absolute(site, value)
-    if isinstance(value, dict):
-        return {k: _resolve(v, site) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_resolve(v, site) for v in value]
-    return value
 
 
 # --- sitemap.xml, robots.txt, flux.xml -------------------------------------------------------
@@ -152,5 +120,3 @@ def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
-
-PRODUCERS.append(produce)

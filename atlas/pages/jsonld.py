@@ -1,4 +1,4 @@
-"""schema.org data for each page, as plain dicts; atlas/seo.py serialises it into the page.
+"""schema.org data for each page, as plain dicts; script() serialises it into the page.
 
 Only facts present in the content are stated: no field is guessed. Links to the site's own
 pages are `SiteUrl`s (site-relative), made absolute or root-relative at serialisation, where
@@ -8,7 +8,10 @@ its structured data shows (an actor's page changes when its place's address does
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Callable
+
+from markupsafe import Markup
 
 from ..model.kinds import KINDS, TYPE_LABELS, Entry
 from .view import View, entry_url
@@ -208,3 +211,32 @@ def _theme(view: View, entry: Entry) -> Data:
 
 _MAKERS = {"actors": _actor, "places": _place, "programmes": _programme, "territories": _territory,
            "themes": _theme}
+
+
+def absolute(site: dict[str, Any], url: str) -> str:
+    """A site-relative URL as the outside world must see it: absolute if possible, else from the root."""
+    return (site["base_url"] or site["base_path"]) + url.lstrip("/")
+
+
+def script(data: Data | Callable[[dict[str, Any]], Data] | None, site: dict[str, Any]) -> Markup:
+    """JSON for a <script type="application/ld+json">: site URLs resolved, `<` escaped.
+
+    Escaping every `<` as \\u003c (valid JSON, the same string once parsed) means no text from
+    the content can close the script element (`</script>`) or open a comment (`<!--`).
+    """
+    if callable(data):  # the home page's data needs the settings, which page builders do not see
+        data = data(site)
+    if not data:
+        return Markup("")
+    text = json.dumps(_resolve(data, site), ensure_ascii=False, separators=(",", ":"))
+    return Markup(text.replace("<", "\\u003c"))
+
+
+def _resolve(value: Any, site: dict[str, Any]) -> Any:
+    if isinstance(value, SiteUrl):
+        return absolute(site, value)
+    if isinstance(value, dict):
+        return {k: _resolve(v, site) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, site) for v in value]
+    return value

@@ -14,7 +14,8 @@ from markupsafe import Markup
 
 from ..pages import footer
 
-from ..outputs import seo
+from ..pages.jsonld import script as ld_script
+from . import theme
 from .markdown import MarkdownRenderer
 from ..pages.plan import Page, build_context
 from ..model.problems import AtlasError
@@ -92,13 +93,13 @@ def fr_spaces_html(html: str) -> str:
 class Renderer:
     """Turns a Page into HTML bytes; one per process (Markdown and Jinja are not free to set up)."""
 
-    def __init__(self, atlas: Any, templates: Path, site: dict[str, Any]) -> None:
-        self.atlas = atlas
+    def __init__(self, atlas: Any, root: Path, site: dict[str, Any]) -> None:
+        self.atlas, self.root = atlas, root
         self.view: View | None = None
         self.md = MarkdownRenderer(self._resolve)
         base = site["base_path"]
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(templates)),
+            loader=theme.loader(root),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -112,7 +113,7 @@ class Renderer:
             url=lambda u: base + u.lstrip("/"), fr_date=fr_date, fr_number=fr_number,
             fr_money=fr_money, markdown=self._markdown, fr_spaces=fr_spaces,
         )
-        self.env.filters["ld_json"] = lambda data: seo.script(data, site)
+        self.env.filters["ld_json"] = lambda data: ld_script(data, site)
         self.env.globals["page_link"] = lambda slug, fragment="": footer.page_link(self.view, slug, fragment)
 
     def _resolve(self, kind: str, slug: str) -> tuple[str, str] | None:
@@ -143,17 +144,18 @@ class Renderer:
             context["page"] = page
             html = self.env.get_template(page.template).render(context)
         except jinja2.TemplateSyntaxError as exc:
-            raise AtlasError(f"templates/{exc.name}:{exc.lineno}: template syntax error: {exc.message}") from exc
+            where = theme.display_name(exc.filename, self.root) if exc.filename else f"templates/{exc.name}"
+            raise AtlasError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from exc
         except jinja2.UndefinedError as exc:
-            where = _template_frame(exc) or f"templates/{page.template}"
+            where = _template_frame(exc, self.root) or f"templates/{page.template}"
             raise AtlasError(f"{where}: undefined variable in template: {exc.message}") from exc
         except jinja2.TemplateNotFound as exc:
-            where = _template_frame(exc) or f"templates/{page.template}"
+            where = _template_frame(exc, self.root) or f"templates/{page.template}"
             raise AtlasError(f"{where}: template not found: {exc.name}") from exc
         except Exception as exc:
             # A template that computes something impossible (1 + 'a', a missing attribute of a
             # value): a message at its line, not a traceback. Errors outside templates stay bugs.
-            where = _template_frame(exc)
+            where = _template_frame(exc, self.root)
             if where is None:
                 raise
             raise AtlasError(f"{where}: error in template: {type(exc).__name__}: {exc}") from exc
@@ -162,12 +164,12 @@ class Renderer:
         return html.encode("utf-8"), deps
 
 
-def _template_frame(exc: BaseException) -> str | None:
-    """templates/x.html:12 for the innermost template frame of a traceback, if there is one."""
+def _template_frame(exc: BaseException, root: Path) -> str | None:
+    """templates/x.html:12 (or theme:x.html:12) for the innermost template frame of a traceback."""
     tb, found = exc.__traceback__, None
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
         if filename.endswith(".html") and "templates" in filename:
-            found = f"templates/{Path(filename).name}:{tb.tb_lineno}"
+            found = f"{theme.display_name(filename, root)}:{tb.tb_lineno}"
         tb = tb.tb_next
     return found

@@ -154,10 +154,8 @@ def build_ref(root: Path, ref: str, out: Path, base_url: str | None) -> None:
         raise AtlasError(f"git archive {ref}: {archive.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(src, filter=_safe_member)
-    from ..outputs.vendor import NODE_MODULES
-
-    modules = root / "node_modules" if (root / "node_modules").is_dir() else NODE_MODULES
-    if modules.is_dir():  # front-end packages are installed, not committed
+    modules = root / "node_modules"
+    if modules.is_dir():  # refs from before the theme vendored Leaflet took it from npm
         (src / "node_modules").symlink_to(modules.resolve())
     cmd = [sys.executable, "build.py", "build", "--out", str(out), "--no-cache", "--quiet"]
     if base_url is not None:

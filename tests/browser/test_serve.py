@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-from conftest import ROOT, write_tree
+from conftest import ROOT, override, write_tree
 from playwright.sync_api import Page, expect
 
 from atlas.pipeline import Options, check
@@ -151,7 +151,7 @@ def test_broken_yaml_shows_overlay_then_fix_brings_page_back(server: Server, pag
 
 def test_template_error_shows_overlay_with_template_line(server: Server, page: Page) -> None:
     page.goto(server.url + "acteurs/alpha/")
-    template = server.root / "templates/entry.html"
+    template = override(server.root, "templates/entry.html")
     good = template.read_text()
     lines = good.splitlines(keepends=True)
     lines.insert(4, "{% if %}\n")

@@ -25,7 +25,7 @@ from atlas.incremental.cache import Cache
 from atlas.pipeline import Options, build
 from atlas.model.problems import AtlasError
 from atlas.write.output import check_out_dir
-from conftest import ROOT, site_files, write_tree
+from conftest import ROOT, override, site_files, write_tree
 from hostile_kit import manifest, run_cli
 
 GEN_ATLAS = Path("/work/shared/bench/gen_atlas.py")
@@ -66,7 +66,7 @@ def test_the_build_after_a_failed_one_is_right(tree, tmp_path: Path) -> None:
     assert cli_build(root).returncode == 0
     (root / "content/actors/apes.md").write_text("---\ntitle: APES (nouveau)\n---\nRéseau.\n", encoding="utf-8")
     assert cli_build(root).returncode == 0  # two builds: the spare folder holds a whole older site
-    template = root / "templates/base.html"
+    template = override(root, "templates/base.html")
     good = template.read_text(encoding="utf-8")
     template.write_text("{{ titel }}\n" + good, encoding="utf-8")  # fails while rendering, spare touched
     before = manifest(root / "site")
@@ -278,6 +278,7 @@ def test_a_deleted_page_does_not_come_back_after_a_no_cache_build(tree, tmp_path
 def test_the_safeguards_cost_incremental_builds_nothing(tree) -> None:
     """Neither a failed build nor a long-lived in-memory cache (the preview) makes the next build start over."""
     root = tree(SMALL)
+    template = override(root, "templates/base.html")
     site = root / "site"
     options = Options(root=root, out=site, search=False)
     assert build(options).report.ok
@@ -285,7 +286,6 @@ def test_the_safeguards_cost_incremental_builds_nothing(tree) -> None:
     assert again.report.ok and again.rendered == 0 and again.written == 0
     nef = root / "content/actors/la-nef.md"
     nef.write_text(nef.read_text(encoding="utf-8") + "Encore.\n", encoding="utf-8")
-    template = root / "templates/base.html"
     good = template.read_text(encoding="utf-8")
     template.write_text("{{ titel }}\n" + good, encoding="utf-8")
     assert not build(options).report.ok

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_tree
+from atlas.render.theme import THEME_TEMPLATES
+from conftest import override, write_tree
 from hostile_kit import manifest, run_cli
 
 FILES = {
@@ -27,8 +28,9 @@ BLOCK_MAIN = r"\{% block main %\}"
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A small atlas built once, successfully, with the repository's templates."""
+    """A small atlas built once, successfully, with every theme template copied in as an override."""
     root = write_tree(tmp_path_factory.mktemp("templates") / "atlas", FILES)
+    shutil.copytree(THEME_TEMPLATES, root / "templates")
     result = run_cli("build", "--root", str(root), "--no-search", cwd=root)
     assert result.returncode == 0, result.stderr
     return root
@@ -140,23 +142,29 @@ def test_an_import_of_a_missing_template_names_the_importing_line(atlas) -> None
     assert failed_build(root, before) == [f"templates/home.html:{line}: template not found: outils.html"]
 
 
-def test_a_missing_page_template_is_named(atlas) -> None:
-    """A page template that is not there at all: an error naming it."""
+def test_a_site_template_removed_falls_back_to_the_theme(atlas) -> None:
+    """The site's templates/ overrides the theme file by file: without the override, the theme's is used."""
     root, before = atlas
     (root / "templates/entry.html").unlink()
-    assert failed_build(root, before) == ["templates/entry.html: template not found: entry.html"]
+    result = run_cli("build", "--root", str(root), "--no-search", cwd=root)
+    assert result.returncode == 0, result.stderr
+    assert manifest(root / "site") == before  # the copy was the theme's own file: the same pages
 
 
 def test_a_missing_base_template_is_named_at_every_extends(atlas) -> None:
-    """base.html gone: each page template extending it reports the line of its {% extends %}."""
+    """A base template found neither in the site nor in the theme: each page template extending it
+    reports the line of its {% extends %}."""
     root, before = atlas
     extends = r"\{% extends \"base\.html\" %\}"
-    lines = {name: line_of(root, name, extends) for name in ("entry.html", "home.html", "list.html", "page.html")}
-    (root / "templates/base.html").unlink()
+    names = ("entry.html", "home.html", "list.html", "page.html")
+    lines = {name: line_of(root, name, extends) for name in names}
+    for name in names:
+        path = root / "templates" / name
+        path.write_text(path.read_text(encoding="utf-8").replace('"base.html"', '"gabarit.html"'), encoding="utf-8")
     problems = failed_build(root, before)
     for name, line in lines.items():
-        assert f"templates/{name}:{line}: template not found: base.html" in problems
-    assert all(re.fullmatch(r"templates/[a-z0-9-]+\.html:\d+: template not found: base\.html", p) for p in problems)
+        assert f"templates/{name}:{line}: template not found: gabarit.html" in problems
+    assert all(re.fullmatch(r"templates/[a-z0-9-]+\.html:\d+: template not found: gabarit\.html", p) for p in problems)
 
 
 def test_the_site_comes_back_byte_identical_once_the_template_is_fixed(atlas) -> None:
@@ -176,6 +184,7 @@ def test_a_template_error_in_the_forked_render_workers_names_its_file_and_line(t
     """With enough pages to render in worker processes, the error is the same single line."""
     files = {f"content/actors/acteur-{i}.md": f"---\ntitle: Acteur {i}\n---\n" for i in range(320)}
     root = write_tree(tmp_path / "atlas", files)
+    override(root, "templates/base.html")
     line = insert(root, "base.html", r"<body", "{{ sitee.title }}")
     for jobs in ("2", "1"):
         result = run_cli("build", "--root", str(root), "--no-search", "--no-cache", "--jobs", jobs, cwd=root)
