@@ -15,7 +15,7 @@ Key = tuple[str, str]
 REF_KIND = {(kind, f.name): f.ref for kind, fields in SCHEMAS.items() for f in fields if f.ref}
 _SLUG = re.compile(SLUG_PATTERN)
 # Free pages live at /<slug>/: these first segments belong to the site's own sections.
-SECTIONS = frozenset({v[0] for v in KINDS.values() if v[0]} | {"a-z", "assets", "carte", "recherche", "donnees",
+SECTIONS = frozenset({k.segment for k in KINDS.values() if k.segment} | {"a-z", "assets", "carte", "recherche", "donnees",
                                                                 "pagefind"})
 # « did you mean » compares with every slug of a kind (milliseconds in a large atlas): a file
 # with thousands of unknown references gets hints for its first few only, not minutes of work.
@@ -163,7 +163,7 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None,
 
 def _unknown(entry: Entry, where: str, kind: str, slug: str, slugs_by_kind: dict[str, set[str]],
              kinds_of_slug: dict[str, list[str]], hints: Counter[str]) -> Problem:
-    noun = KINDS[kind][2]
+    noun = KINDS[kind].singular
     if not _SLUG.match(slug):  # '../../etc', '/etc/passwd', 'La-Nef': never a file name to suggest
         return Problem(entry.path, entry.line(where), where.split(".")[0], f"'{slug}' is not a slug",
                        "lowercase ASCII letters, digits and dashes, the file name without extension")
@@ -171,7 +171,7 @@ def _unknown(entry: Entry, where: str, kind: str, slug: str, slugs_by_kind: dict
     guess = closest(slug, slugs_by_kind[kind]) if hints[entry.path] <= MAX_HINTS else ""
     elsewhere = [k for k in kinds_of_slug.get(slug, ()) if k != kind]
     if elsewhere:
-        other = KINDS[elsewhere[0]][2]
+        other = KINDS[elsewhere[0]].singular
         return Problem(entry.path, entry.line(where), where.split(".")[0],
                        f"'{slug}' is a {other} ({elsewhere[0]}), not a {noun}",
                        guess or f"only {kind} can be listed here")
@@ -216,7 +216,7 @@ def _cross_links(atlas: Atlas, slugs_by_kind: dict[str, set[str]],
                 continue
             if slug not in slugs_by_kind[kind]:
                 problem = _unknown(entry, "body", kind, slug, slugs_by_kind, kinds_of_slug, hints)
-                problems.append(Problem(entry.path, line, "body", f"link to {KINDS[kind][1]}:{slug}: "
+                problems.append(Problem(entry.path, line, "body", f"link to {KINDS[kind].prefix}:{slug}: "
                                         + problem.message, problem.hint))
             elif (kind, slug) != entry.key and entry not in mentions[(kind, slug)]:
                 mentions[(kind, slug)].append(entry)

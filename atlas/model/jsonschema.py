@@ -95,7 +95,7 @@ def schema_for(kind: str) -> dict[str, Any]:
                           "type": ["string", "null"]}
     return {
         "$schema": DRAFT,
-        "title": f"Atlas de l'ESS : fiche {KINDS[kind][2]} (content/{kind}/)",
+        "title": f"Atlas de l'ESS : fiche {KINDS[kind].singular} (content/{kind}/)",
         "description": "Champs d'une fiche ; un champ vide compte comme absent. Guide : CONTRIBUTING.md.",
         "type": "object",
         "required": [spec.name for spec in fields if spec.required],

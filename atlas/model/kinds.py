@@ -5,17 +5,26 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-# Folder under content/ -> (URL segment, cross-link prefix, French singular, French plural)
-KINDS: dict[str, tuple[str, str, str, str]] = {
-    "actors": ("acteurs", "acteur", "acteur", "Acteurs"),
-    "places": ("lieux", "lieu", "lieu", "Lieux"),
-    "programmes": ("programmes", "programme", "programme", "Programmes"),
-    "territories": ("territoires", "territoire", "territoire", "Territoires"),
-    "themes": ("thematiques", "thematique", "thématique", "Thématiques"),
-    "pages": ("", "page", "page", "Pages"),
+@dataclass(frozen=True)
+class Kind:
+    """A kind of entry: its folder under content/ is the key of KINDS."""
+
+    segment: str  # URL segment of its pages and lists ('' for free pages, at the root)
+    prefix: str  # cross-link prefix in bodies: [text](acteur:slug)
+    singular: str  # French, as in « fiche acteur »
+    plural: str  # French, capitalised, as list titles show it
+
+
+KINDS: dict[str, Kind] = {
+    "actors": Kind("acteurs", "acteur", "acteur", "Acteurs"),
+    "places": Kind("lieux", "lieu", "lieu", "Lieux"),
+    "programmes": Kind("programmes", "programme", "programme", "Programmes"),
+    "territories": Kind("territoires", "territoire", "territoire", "Territoires"),
+    "themes": Kind("thematiques", "thematique", "thématique", "Thématiques"),
+    "pages": Kind("", "page", "page", "Pages"),
 }
 ENTRY_KINDS = ("actors", "places", "programmes", "territories", "themes")
-LINK_PREFIX = {v[1]: k for k, v in KINDS.items()}
+LINK_PREFIX = {k.prefix: name for name, k in KINDS.items()}
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 

@@ -186,7 +186,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
 
 def file_name(kind: str) -> str:
     """acteurs, lieux, programmes, territoires, thematiques: the kind's URL segment."""
-    return KINDS[kind][0]
+    return KINDS[kind].segment
 
 
 def licence(site: dict[str, Any]) -> dict[str, str]:

@@ -103,7 +103,7 @@ def feed(atlas: Atlas, site: dict[str, Any]) -> bytes:
         ET.SubElement(item, "id").text = url
         ET.SubElement(item, "link", rel="alternate", type="text/html", href=url)
         ET.SubElement(item, "updated").text = _timestamp(entry.get("updated"))
-        ET.SubElement(item, "category", term=KINDS[entry.kind][0], label=KINDS[entry.kind][3])
+        ET.SubElement(item, "category", term=KINDS[entry.kind].segment, label=KINDS[entry.kind].plural)
         for theme in atlas.refs(entry, "themes") if entry.kind != "themes" else []:
             ET.SubElement(item, "category", term=theme.slug, label=theme.title)
         if entry.get("summary"):

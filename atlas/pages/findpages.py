@@ -76,7 +76,7 @@ def facets(view: View, entries: list[Entry], cards: list[dict[str, Any]]) -> lis
         territories = _chain(view, home) if home else []
         card["filter"] = {"categorie": card["kind"], "thematique": " ".join(dict.fromkeys(t.slug for t in themes)),
                           "territoire": " ".join(t.slug for t in territories), "type": card["type"]}
-        options["categorie"][card["kind"]] = KINDS[card["kind"]][3]
+        options["categorie"][card["kind"]] = KINDS[card["kind"]].plural
         options["thematique"].update({t.slug: t.title for t in themes})
         options["territoire"].update({t.slug: t.title for t in territories})
         if card["type"]:
@@ -107,7 +107,7 @@ def search_page(view: View) -> dict[str, Any]:
 
 
 def data_page(view: View) -> dict[str, Any]:
-    kinds = [{"kind": k, "label": KINDS[k][3], "file": file_name(k), "count": view.count(k),
+    kinds = [{"kind": k, "label": KINDS[k].plural, "file": file_name(k), "count": view.count(k),
               "columns": [{"name": c.name, "help": c.help, "csv": c.csv} for c in COLUMNS[k]]}
              for k in ENTRY_KINDS]
     geolocated = sum(1 for e in view.listing("places") if view.fields(e).get("geo"))
@@ -128,7 +128,7 @@ def search_filters(view: View, entry: Entry) -> dict[str, Any]:
         if "territory" in entry.values else []
     themes = [entry] if entry.kind == "themes" else view.atlas.refs(entry, "themes")
     return {
-        "categorie": KINDS[entry.kind][3],
+        "categorie": KINDS[entry.kind].plural,
         "type": TYPE_LABELS.get(entry.get("type", ""), ""),
         "thematique": list(dict.fromkeys(t.title for th in themes for t in _chain(view, th))),
         "territoire": [t.title for t in _chain(view, home[0])] if home else [],

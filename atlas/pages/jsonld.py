@@ -205,8 +205,8 @@ def _territory(view: View, entry: Entry) -> Data:
 
 def _theme(view: View, entry: Entry) -> Data:
     return {"@type": "DefinedTerm",
-            "inDefinedTermSet": {"@type": "DefinedTermSet", "@id": SiteUrl(f"{KINDS['themes'][0]}/"),
-                                 "name": KINDS["themes"][3]}}
+            "inDefinedTermSet": {"@type": "DefinedTermSet", "@id": SiteUrl(f"{KINDS['themes'].segment}/"),
+                                 "name": KINDS["themes"].plural}}
 
 
 _MAKERS = {"actors": _actor, "places": _place, "programmes": _programme, "territories": _territory,

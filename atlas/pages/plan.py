@@ -37,12 +37,12 @@ def plan(atlas: Atlas) -> list[Page]:
              Page("a-z/", "az.html", "az"), Page("carte/", "carte.html", "map_page"),
              Page("recherche/", "recherche.html", "search_page"), Page("donnees/", "donnees.html", "data_page")]
     for kind in ENTRY_KINDS:
-        segment = KINDS[kind][0]
+        segment = KINDS[kind].segment
         pages.append(Page(f"{segment}/", "list.html", "kind_list", (kind,)))
         for entry in atlas.by_kind.get(kind, []):
             pages.append(Page(entry_url(kind, entry.slug), "entry.html", "entry", (kind, entry.slug)))
     for kind in ("actors", "places", "programmes"):
-        segment = KINDS[kind][0]
+        segment = KINDS[kind].segment
         types = sorted({t for (k, t) in atlas.by_type if k == kind})
         for type_ in types:
             pages.append(Page(f"{segment}/types/{type_}/", "list.html", "type_list", (kind, type_)))
@@ -63,7 +63,7 @@ def _crumbs(*pairs: tuple[str, str]) -> list[dict[str, str]]:
 
 def home(view: View) -> dict[str, Any]:
     intro = view.atlas.get("pages", "accueil")
-    counts = [{"kind": k, "label": KINDS[k][3], "url": f"{KINDS[k][0]}/", "count": view.count(k)}
+    counts = [{"kind": k, "label": KINDS[k].plural, "url": f"{KINDS[k].segment}/", "count": view.count(k)}
               for k in ENTRY_KINDS]
     return {"title": "Accueil", "intro": view.full(intro) if intro else None, "counts": counts,
             "themes": view.cards(view.listing("themes")),
@@ -72,7 +72,7 @@ def home(view: View) -> dict[str, Any]:
 
 
 def _type_links(view: View, kind: str) -> list[dict[str, Any]]:
-    segment = KINDS[kind][0]
+    segment = KINDS[kind].segment
     return [{"title": TYPE_LABELS[t], "url": f"{segment}/types/{t}/", "count": count, "kind": kind}
             for t, count in view.types(kind)]
 
@@ -103,38 +103,38 @@ def _sort(entry: Entry) -> str:
 
 
 def kind_list(view: View, kind: str) -> dict[str, Any]:
-    label = KINDS[kind][3]
+    label = KINDS[kind].plural
     cards = view.cards(view.listing(kind))
     return {"title": label, "groups": _letters(cards), "count": len(cards), "kind": kind,
             "facets": findpages.facets(view, view.listing(kind), cards),
             "types": _type_links(view, kind) if kind in ("actors", "places", "programmes") else [],
-            "crumbs": _crumbs((label, f"{KINDS[kind][0]}/")),
+            "crumbs": _crumbs((label, f"{KINDS[kind].segment}/")),
             "description": f"{label} de l'atlas de l'économie sociale et solidaire, de A à Z."}
 
 
 def type_list(view: View, kind: str, type_: str) -> dict[str, Any]:
-    label, type_label = KINDS[kind][3], TYPE_LABELS[type_]
+    label, type_label = KINDS[kind].plural, TYPE_LABELS[type_]
     cards = view.cards(view.by_type(kind, type_))
     return {"title": f"{label} : {type_label}", "groups": _letters(cards), "count": len(cards),
             "facets": findpages.facets(view, view.by_type(kind, type_), cards),
             "kind": kind, "types": _type_links(view, kind), "current_type": type_,
-            "crumbs": _crumbs((label, f"{KINDS[kind][0]}/"),
-                              (type_label, f"{KINDS[kind][0]}/types/{type_}/")),
+            "crumbs": _crumbs((label, f"{KINDS[kind].segment}/"),
+                              (type_label, f"{KINDS[kind].segment}/types/{type_}/")),
             "description": f"{label} de type « {type_label} » dans l'atlas de l'ESS."}
 
 
 def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
     e = view.full(view.atlas.entries[(kind, slug)])
-    label = KINDS[kind][3]
-    crumbs = [(label, f"{KINDS[kind][0]}/")]
+    label = KINDS[kind].plural
+    crumbs = [(label, f"{KINDS[kind].segment}/")]
     if kind in ("territories", "themes"):
         crumbs += [(a["title"], a["url"]) for a in view.ancestors(e)]
     crumbs.append((e.title, entry_url(kind, slug)))
     territory = view.atlas.refs(e, "territory") if "territory" in e.values else []
     return {
-        "title": e.title, "entry": e, "kind": kind, "kind_label": KINDS[kind][2],
+        "title": e.title, "entry": e, "kind": kind, "kind_label": KINDS[kind].singular,
         "type_label": TYPE_LABELS.get(e.get("type", ""), ""),
-        "type_url": f"{KINDS[kind][0]}/types/{e.get('type')}/" if kind in ("actors", "places", "programmes")
+        "type_url": f"{KINDS[kind].segment}/types/{e.get('type')}/" if kind in ("actors", "places", "programmes")
         and e.get("type") else "",
         "themes": [view.link(t) for t in view.atlas.refs(e, "themes")],
         "territory": view.link(territory[0]) if territory else None,

@@ -20,7 +20,7 @@ Dep = str
 
 def entry_url(kind: str, slug: str) -> str:
     """Site-relative URL of an entry page, without the base path."""
-    segment = KINDS[kind][0]
+    segment = KINDS[kind].segment
     if kind == "pages":
         return "" if slug == HOME_PAGE else f"{slug}/"
     return f"{segment}/{slug}/"
@@ -36,12 +36,11 @@ class View:
     def card(self, entry: Entry) -> dict[str, Any]:
         """What a list item shows: title, URL, kind, type, summary and theme links."""
         self.deps.add(f"c:{entry.kind}/{entry.slug}")
-        kind_info = KINDS[entry.kind]
         return {
             "title": entry.title,
             "url": entry_url(entry.kind, entry.slug),
             "kind": entry.kind,
-            "kind_label": kind_info[2],
+            "kind_label": KINDS[entry.kind].singular,
             "type": entry.get("type", ""),
             "type_label": TYPE_LABELS.get(entry.get("type", ""), ""),
             "summary": entry.get("summary", ""),
@@ -107,7 +106,7 @@ class View:
         for kind in ("actors", "places", "programmes", "territories"):
             members = [e for e in found if e.kind == kind]
             if members:
-                groups.append({"id": KINDS[kind][0], "label": KINDS[kind][3], "cards": self.cards(members)})
+                groups.append({"id": KINDS[kind].segment, "label": KINDS[kind].plural, "cards": self.cards(members)})
         return groups
 
     def ancestors(self, entry: Entry) -> list[dict[str, str]]:

@@ -33,9 +33,9 @@ def _cell(text: str) -> str:
 
 def _type(spec: Field) -> str:
     if spec.type == "ref":
-        return f"identifiant d'une fiche {KINDS[spec.ref][2]}"
+        return f"identifiant d'une fiche {KINDS[spec.ref].singular}"
     if spec.type == "refs":
-        return f"liste d'identifiants ({KINDS[spec.ref][3].lower()})"
+        return f"liste d'identifiants ({KINDS[spec.ref].plural.lower()})"
     return TYPE_NAMES[spec.type]
 
 
@@ -71,8 +71,8 @@ def fields_reference() -> str:
            "Un champ vide (`summary:`, `themes: []`) compte comme absent.", "", *_table("actors", common)]
     for kind in ENTRY_KINDS:
         own = tuple(spec for spec in SCHEMAS[kind] if spec not in common)
-        out += ["", f"### {KINDS[kind][3]} (`content/{kind}/`)", "",
-                f"Créer : `python build.py new {KINDS[kind][1]} \"Titre\"` · schéma : "
+        out += ["", f"### {KINDS[kind].plural} (`content/{kind}/`)", "",
+                f"Créer : `python build.py new {KINDS[kind].prefix} \"Titre\"` · schéma : "
                 f"[`schemas/{kind}.schema.json`](schemas/{kind}.schema.json)", "", *_table(kind, own)]
     return "\n".join(out)
 
@@ -82,11 +82,11 @@ def relations_table() -> str:
     out = ["| Champ | Sur la fiche de… | Pointe vers | Ce que montre la fiche visée |", "| --- | --- | --- | --- |"]
     common = _common()
     rows = [("tout type", spec, "") for spec in common if spec.ref]
-    rows += [(KINDS[kind][2], spec, kind) for kind in ENTRY_KINDS for spec in SCHEMAS[kind]
+    rows += [(KINDS[kind].singular, spec, kind) for kind in ENTRY_KINDS for spec in SCHEMAS[kind]
              if spec.ref and spec not in common]
     for on, spec, kind in rows:
-        target = (f"des {KINDS[spec.ref][3].lower()}" if spec.type == "refs"
-                  else f"{'une' if spec.ref == 'themes' else 'un'} {KINDS[spec.ref][2]}")
+        target = (f"des {KINDS[spec.ref].plural.lower()}" if spec.type == "refs"
+                  else f"{'une' if spec.ref == 'themes' else 'un'} {KINDS[spec.ref].singular}")
         if (kind, spec.name) in INVERSE_LABELS:
             shows = f"« {INVERSE_LABELS[(kind, spec.name)]} »"
             shows += " : affiché sur les deux fiches" if (kind, spec.name) in SYMMETRIC else ""

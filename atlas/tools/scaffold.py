@@ -18,8 +18,8 @@ from ..read.source import EXTENSIONS, parse_yaml, slugify
 # without accent) and the URL segment.
 KIND_NAMES: dict[str, str] = {}
 for _kind in ENTRY_KINDS:
-    _segment, _prefix, _singular, _plural = KINDS[_kind]
-    for _name in (_kind, _prefix, _singular, _segment, slugify(_singular), _plural.lower()):
+    _info = KINDS[_kind]
+    for _name in (_kind, _info.prefix, _info.singular, _info.segment, slugify(_info.singular), _info.plural.lower()):
         KIND_NAMES.setdefault(_name, _kind)
 
 EMPTY = {"refs": "[]", "strs": "[]", "sources": "[]"}  # what an unfilled field holds; else nothing
@@ -77,7 +77,7 @@ def _comment(spec: Field) -> list[str]:
 
 def render(kind: str, title: str, today: dt.date) -> str:
     """The text of a new entry: front matter with every field, commented, and an empty body."""
-    singular = KINDS[kind][2]
+    singular = KINDS[kind].singular
     out = ["---",
            f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json",
            f"# Nouvelle fiche {singular}. Remplissez ce que vous savez, de source sûre ; un champ",
@@ -114,7 +114,7 @@ def create(root: Path, kind_name: str, title: str, today: dt.date | None = None)
     if kind is None:
         hint = closest(kind_name.lower(), KIND_NAMES)
         raise ValueError(f"unknown kind '{kind_name}' ({hint + ' ' if hint else ''}one of: "
-                         + ", ".join(ENTRY_KINDS) + " or " + ", ".join(KINDS[k][1] for k in ENTRY_KINDS) + ")")
+                         + ", ".join(ENTRY_KINDS) + " or " + ", ".join(KINDS[k].prefix for k in ENTRY_KINDS) + ")")
     title = " ".join(title.split())
     slug = slugify(title)
     if not slug:

@@ -23,7 +23,7 @@ from ..model.kinds import ENTRY_KINDS, KINDS
 from ..model.problems import AtlasError
 
 _TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.S | re.I)
-SECTIONS = {KINDS[k][0]: KINDS[k][3] for k in ENTRY_KINDS}
+SECTIONS = {KINDS[k].segment: KINDS[k].plural for k in ENTRY_KINDS}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")  # what could turn a title into markup
 
 
