@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 from ..link.graph import Atlas
 from ..model.jsonschema import schema_for
 from ..model.kinds import ENTRY_KINDS, KINDS, LINK_PREFIX, TYPE_LABELS, Entry
+from ..model import deps
 from .fragments import fragment
 from ..pages.view import entry_url
 
@@ -54,14 +55,14 @@ class Exporter:
         return (self.site["base_url"] or self.site["base_path"]) + entry_url(entry.kind, entry.slug)
 
     def ref(self, entry: Entry) -> dict[str, str]:
-        self.deps.add(f"c:{entry.kind}/{entry.slug}")
+        self.deps.add(deps.card(entry.kind, entry.slug))
         return {"id": entry.slug, "nom": entry.title, "url": self.url(entry)}
 
     def refs(self, entries: Iterable[Entry]) -> list[dict[str, str]]:
         return [self.ref(e) for e in entries]
 
     def record(self, entry: Entry, for_csv: bool) -> dict[str, Any]:
-        self.deps.update((f"e:{entry.kind}/{entry.slug}", f"i:{entry.kind}/{entry.slug}"))
+        self.deps.update((deps.entry(entry.kind, entry.slug), deps.around(entry.kind, entry.slug)))
         columns = [c for c in COLUMNS[entry.kind] if c.csv or not for_csv]
         return {c.name: c.get(self, entry) for c in columns}
 
@@ -71,7 +72,7 @@ class Exporter:
             target = self.atlas.get(LINK_PREFIX[match.group(2)], match.group(3))
             if target is None:
                 return match.group(0)
-            self.deps.add(f"c:{target.kind}/{target.slug}")
+            self.deps.add(deps.card(target.kind, target.slug))
             return f"[{match.group(1) or target.title}]({self.url(target)}{match.group(4) or ''})"
         return _LINK.sub(replace, self.atlas.with_body(entry).body or "").strip()
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..link.graph import sort_key
 from ..model.kinds import ENTRY_KINDS, KINDS, TYPE_LABELS, Entry
+from ..model import deps
 from ..outputs.opendata import COLUMNS, FOLDER, LICENCE_URLS, file_name
 from .view import View, entry_url
 
@@ -25,7 +26,7 @@ def point(view: View, place: Entry, hosted: bool = True) -> dict[str, Any]:
     view.fields(place)
     actors: list[dict[str, str]] = []
     if hosted:
-        view.deps.add(f"i:{place.kind}/{place.slug}")
+        view.deps.add(deps.around(place.kind, place.slug))
         actors = [view.link(a) for a in view.atlas.pointing(place, "actors", "places")]
     geo = place.get("geo")
     return {"title": place.title, "url": entry_url(place.kind, place.slug), "address": address(place),
@@ -51,7 +52,7 @@ def entry_points(view: View, entry: Entry) -> list[dict[str, Any]]:
     if entry.kind == "actors":
         return points(view, view.atlas.refs(entry, "places"), hosted=False)
     if entry.kind == "territories":
-        view.deps.add(f"i:{entry.kind}/{entry.slug}")
+        view.deps.add(deps.around(entry.kind, entry.slug))
         return points(view, [e for e in view.atlas.within.get(entry.key, []) if e.kind == "places"])
     return []
 
@@ -60,7 +61,7 @@ def _chain(view: View, entry: Entry) -> list[Entry]:
     """An entry and its ancestors (its parent fields decide the chain, so they are dependencies)."""
     chain = [entry] + view.atlas.ancestors(entry)
     for e in chain:
-        view.deps.add(f"e:{e.kind}/{e.slug}")
+        view.deps.add(deps.entry(e.kind, e.slug))
     return chain
 
 

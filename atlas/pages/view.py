@@ -11,11 +11,9 @@ from typing import Any
 
 from ..link.graph import Atlas, letter
 from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS, SCHEMAS, TYPE_LABELS, Entry
+from ..model import deps
 
 HOME_PAGE = "accueil"  # content/pages/accueil.md is the home page's text
-# "c:kind/slug" card, "e:" whole entry, "i:" what points at it, "k:kind" the slug list,
-# "t:kind/type" the slugs of that type
-Dep = str
 
 
 def entry_url(kind: str, slug: str) -> str:
@@ -31,11 +29,11 @@ class View:
 
     def __init__(self, atlas: Atlas) -> None:
         self.atlas = atlas
-        self.deps: set[Dep] = set()
+        self.deps: set[deps.Dep] = set()  # keys of model/deps.py
 
     def card(self, entry: Entry) -> dict[str, Any]:
         """What a list item shows: title, URL, kind, type, summary and theme links."""
-        self.deps.add(f"c:{entry.kind}/{entry.slug}")
+        self.deps.add(deps.card(entry.kind, entry.slug))
         return {
             "title": entry.title,
             "url": entry_url(entry.kind, entry.slug),
@@ -52,7 +50,7 @@ class View:
 
     def link(self, entry: Entry) -> dict[str, str]:
         """Just a title and a URL."""
-        self.deps.add(f"c:{entry.kind}/{entry.slug}")
+        self.deps.add(deps.card(entry.kind, entry.slug))
         return {"title": entry.title, "url": entry_url(entry.kind, entry.slug)}
 
     def cards(self, entries: list[Entry]) -> list[dict[str, Any]]:
@@ -60,26 +58,26 @@ class View:
 
     def listing(self, kind: str) -> list[Entry]:
         """Every entry of a kind; the page then depends on which entries exist."""
-        self.deps.add(f"k:{kind}")
+        self.deps.add(deps.kind_list(kind))
         return self.atlas.by_kind.get(kind, [])
 
     def count(self, kind: str) -> int:
-        self.deps.add(f"k:{kind}")
+        self.deps.add(deps.kind_list(kind))
         return len(self.atlas.by_kind.get(kind, []))
 
     def fields(self, entry: Entry) -> Entry:
         """The entry's fields, without reading its body: the page depends on the whole file."""
-        self.deps.add(f"e:{entry.kind}/{entry.slug}")
+        self.deps.add(deps.entry(entry.kind, entry.slug))
         return entry
 
     def full(self, entry: Entry) -> Entry:
         """The whole entry: the page changes with any byte of its file."""
-        self.deps.add(f"e:{entry.kind}/{entry.slug}")
+        self.deps.add(deps.entry(entry.kind, entry.slug))
         return self.atlas.with_body(entry)
 
     def relations(self, entry: Entry) -> list[dict[str, Any]]:
         """Every relation of an entry, forward and inverse, as titled groups of cards."""
-        self.deps.add(f"i:{entry.kind}/{entry.slug}")
+        self.deps.add(deps.around(entry.kind, entry.slug))
         atlas, groups = self.atlas, []
         for spec in SCHEMAS[entry.kind]:
             if spec.type in ("ref", "refs") and spec.name not in ("themes", "territory"):
@@ -100,7 +98,7 @@ class View:
 
     def within(self, entry: Entry) -> list[dict[str, Any]]:
         """For a territory or theme: everything under it (and its descendants), grouped by kind."""
-        self.deps.add(f"i:{entry.kind}/{entry.slug}")
+        self.deps.add(deps.around(entry.kind, entry.slug))
         found = self.atlas.within.get(entry.key, [])
         groups = []
         for kind in ("actors", "places", "programmes", "territories"):
@@ -112,19 +110,19 @@ class View:
     def ancestors(self, entry: Entry) -> list[dict[str, str]]:
         chain = self.atlas.ancestors(entry)
         for e in chain:
-            self.deps.add(f"c:{e.kind}/{e.slug}")
-            self.deps.add(f"e:{e.kind}/{e.slug}")  # their parent field decides the chain
+            self.deps.add(deps.card(e.kind, e.slug))
+            self.deps.add(deps.entry(e.kind, e.slug))  # their parent field decides the chain
         return [self.link(e) for e in reversed(chain)]
 
     def by_type(self, kind: str, type_: str) -> list[Entry]:
         """The entries of one type; the page then depends on which entries have that type."""
-        self.deps.add(f"t:{kind}/{type_}")
+        self.deps.add(deps.type_list(kind, type_))
         return self.atlas.by_type.get((kind, type_), [])
 
     def types(self, kind: str) -> list[tuple[str, int]]:
         """(type, how many entries have it) for a kind, sorted by type."""
-        self.deps.add(f"k:{kind}")
+        self.deps.add(deps.kind_list(kind))
         found = sorted((t, len(members)) for (k, t), members in self.atlas.by_type.items() if k == kind)
         for t, _ in found:
-            self.deps.add(f"t:{kind}/{t}")
+            self.deps.add(deps.type_list(kind, t))
         return found

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass, field
@@ -11,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from ..model.digest import digest
 from ..model.kinds import KINDS, SLUG_PATTERN
 from ..model.problems import WARNING, Problem
 
@@ -45,11 +45,6 @@ class RawEntry:
     body_line: int
     digest: str
     problems: list[Problem] = field(default_factory=list)
-
-
-def digest(data: bytes) -> str:
-    """A short, stable content hash."""
-    return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
 def discover(root: Path) -> tuple[list[Path], list[Problem]]:

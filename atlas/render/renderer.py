@@ -19,6 +19,7 @@ from . import theme
 from .markdown import MarkdownRenderer
 from ..pages.plan import Page, build_context
 from ..model.problems import AtlasError
+from ..model import deps
 from ..pages.view import View, entry_url
 
 LOCALE = "fr_FR"
@@ -121,7 +122,7 @@ class Renderer:
         if target is None:
             return None
         if self.view is not None:
-            self.view.deps.add(f"c:{kind}/{slug}")
+            self.view.deps.add(deps.card(kind, slug))
         return self.env.globals["base"] + entry_url(kind, slug), target.title
 
     def _card_html(self, card: dict[str, Any], heading: str = "h3") -> Markup:

@@ -24,7 +24,7 @@ import shutil
 from pathlib import Path
 
 from ..model.problems import AtlasError
-from ..read.source import digest
+from ..model.digest import digest
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100

@@ -1,0 +1,100 @@
+"""Dependency keys: the names of what a page or an export piece read, recorded at the moment it reads.
+
+This module is the only place that spells them. A key is a short string, `family:rest`, because
+an atlas records hundreds of thousands and the cache stores, indexes and compares them; `parse`
+turns one back into a `Dep`. What each family covers decides which changes re-render a reader,
+so the table below is the contract between the readers (pages/view.py, outputs/) and the cache
+(incremental/digests.py computes the current value of each key):
+
+| family | key                         | the reader depends on                                        |
+| ------ | --------------------------- | ------------------------------------------------------------ |
+| `e`    | `e:actors/la-nef`           | the whole entry: any byte of its file                        |
+| `c`    | `c:actors/la-nef`           | its card: the fields of CARD_FIELDS (and whether it exists)  |
+| `i`    | `i:places/maison`           | what points at it: inverse relations, mentions, entries within |
+| `k`    | `k:actors`                  | which entries of a kind exist, in list order                 |
+| `t`    | `t:actors/association`      | which entries of a kind have that type, in list order        |
+| `p`    | `p:k/actors@2`              | page 2 of a paged list: the entries on it and the navigation |
+| `u`    | `u:actors`                  | the newest `updated` date of a kind ('' : of the whole atlas) |
+| `r`    | `r:50`                      | which entries are the 50 most recently checked, in order     |
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# What a card shows of an entry (view.card, export references): a change elsewhere in the file
+# re-renders the entry's own page, not the lists it appears in.
+CARD_FIELDS = ("title", "summary", "type", "themes", "territory")
+
+Dep = str
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A dependency key taken apart: its family and the names it carries."""
+
+    family: str
+    kind: str = ""
+    slug: str = ""  # the type for `t`, the list for `p`, the count for `r`
+    page: int = 0  # `p` only
+
+
+def entry(kind: str, slug: str) -> Dep:
+    return f"e:{kind}/{slug}"
+
+
+def card(kind: str, slug: str) -> Dep:
+    return f"c:{kind}/{slug}"
+
+
+def around(kind: str, slug: str) -> Dep:
+    return f"i:{kind}/{slug}"
+
+
+def kind_list(kind: str) -> Dep:
+    return f"k:{kind}"
+
+
+def type_list(kind: str, type_: str) -> Dep:
+    return f"t:{kind}/{type_}"
+
+
+def page(list_id: str, number: int) -> Dep:
+    """Page `number` of the paged list `list_id` (pages/paging.py names the lists; 0 is the
+    preview an entry page shows of a long list)."""
+    return f"p:{list_id}@{number}"
+
+
+def newest(kind: str = "") -> Dep:
+    return f"u:{kind}"
+
+
+def recent(count: int) -> Dep:
+    return f"r:{count}"
+
+
+def parse(dep: Dep) -> Parsed:
+    """The record of a key; ValueError for a key no constructor of this module makes."""
+    family, colon, rest = dep.partition(":")
+    if not colon or family not in FAMILIES:
+        raise ValueError(f"unknown dependency {dep!r}")
+    if family in ("e", "c", "i", "t"):
+        kind, slash, slug = rest.partition("/")
+        if not slash or not kind or not slug:
+            raise ValueError(f"unknown dependency {dep!r}")
+        return Parsed(family, kind, slug)
+    if family == "p":
+        list_id, at, number = rest.rpartition("@")
+        if not at or not list_id or not number.isdigit():
+            raise ValueError(f"unknown dependency {dep!r}")
+        return Parsed(family, slug=list_id, page=int(number))
+    if family == "r":
+        if not rest.isdigit():
+            raise ValueError(f"unknown dependency {dep!r}")
+        return Parsed(family, slug=rest)
+    if family == "k" and not rest:
+        raise ValueError(f"unknown dependency {dep!r}")
+    return Parsed(family, kind=rest)
+
+
+FAMILIES = frozenset("ecikptur")
