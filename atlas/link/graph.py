@@ -7,6 +7,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Iterator, Mapping, Sequence, overload
 
 from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, SLUG_PATTERN, SYMMETRIC, Entry
 from ..model.problems import AtlasError, Problem, closest
@@ -44,18 +45,89 @@ def letter(title: str) -> str:
     return first if "A" <= first <= "Z" else "#"
 
 
+def letter_of(sort: str) -> str:
+    """letter() from a title's sort key."""
+    first = sort[:1].upper()
+    return first if "A" <= first <= "Z" else "#"
+
+
+class EntryList(Sequence[Entry]):
+    """Entries in a fixed order, held by key and resolved through `entries` as they are read.
+
+    A list of 10,000 costs its keys (and their sort keys, for letters) until its items are read,
+    so a page that shows 100 of them reads 100 entries, whichever store serves them.
+    """
+
+    __slots__ = ("keys", "sorts", "_entries")
+
+    def __init__(self, keys: Sequence[Key] = (), entries: Mapping[Key, Entry] | None = None,
+                 sorts: Sequence[str] | None = None) -> None:
+        self.keys, self.sorts, self._entries = keys, sorts, entries if entries is not None else {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> "EntryList": ...
+
+    def __getitem__(self, index: int | slice) -> "Entry | EntryList":
+        if isinstance(index, slice):
+            return EntryList(self.keys[index], self._entries, self.sorts[index] if self.sorts is not None else None)
+        return self._entries[self.keys[index]]
+
+    def __iter__(self) -> Iterator[Entry]:
+        entries = self._entries
+        return (entries[k] for k in self.keys)
+
+    def __repr__(self) -> str:
+        return f"EntryList({list(self.keys)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to any sequence of the same entries, as the lists it replaces were."""
+        if isinstance(other, EntryList):
+            return list(self.keys) == list(other.keys)
+        return isinstance(other, (list, tuple)) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable-like: compared by content
+
+    def of_kind(self, kind: str) -> "EntryList":
+        """The members of one kind, in the same order."""
+        chosen = [i for i, k in enumerate(self.keys) if k[0] == kind]
+        return EntryList([self.keys[i] for i in chosen], self._entries,
+                         [self.sorts[i] for i in chosen] if self.sorts is not None else None)
+
+    def letters(self) -> list[str]:
+        """The A–Z letter of each member, from the sort keys when known (no entry read)."""
+        if self.sorts is not None:
+            return [letter_of(s) for s in self.sorts]
+        return [letter(e.title) for e in self]
+
+
+EMPTY = EntryList()
+
+
 @dataclass
 class Atlas:
-    """Every valid entry, its references resolved, and who points at whom."""
+    """Every valid entry, its references resolved, and who points at whom.
+
+    The indexes are mappings: plain dictionaries after link(), or the cache store's lazy views
+    (incremental/stored.py), which read from disk only what a build looks at. Lists are
+    EntryLists in a documented order: by_kind and by_type by (sort key, slug); inverse lists the
+    same; mentions and within by kind (KINDS order), then sort key, then slug.
+    """
 
     root: Path | None = None  # where entry files are, to read bodies the cache left out
-    entries: dict[Key, Entry] = field(default_factory=dict)
-    by_kind: dict[str, list[Entry]] = field(default_factory=dict)
-    # target -> (source kind, field) -> sources, in sorted order
-    inverse: dict[Key, dict[tuple[str, str], list[Entry]]] = field(default_factory=dict)
-    mentions: dict[Key, list[Entry]] = field(default_factory=dict)  # cross-links in bodies
-    within: dict[Key, list[Entry]] = field(default_factory=dict)  # territory/theme -> entries under it
-    by_type: dict[tuple[str, str], list[Entry]] = field(default_factory=dict)
+    entries: Mapping[Key, Entry] = field(default_factory=dict)
+    by_kind: Mapping[str, EntryList] = field(default_factory=dict)
+    # target -> (source kind, field) -> sources
+    inverse: Mapping[Key, Mapping[tuple[str, str], EntryList]] = field(default_factory=dict)
+    mentions: Mapping[Key, EntryList] = field(default_factory=dict)  # cross-links in bodies
+    within: Mapping[Key, EntryList] = field(default_factory=dict)  # territory/theme -> entries under it
+    by_type: Mapping[tuple[str, str], EntryList] = field(default_factory=dict)
+    alphabetical: EntryList = field(default_factory=EntryList)  # entries of ENTRY_KINDS by (sort key, kind, slug): the A–Z index
 
     def get(self, kind: str, slug: str) -> Entry | None:
         return self.entries.get((kind, slug))
@@ -65,11 +137,12 @@ class Atlas:
         target = REF_KIND[(entry.kind, name)]
         value = entry.get(name)
         slugs = [value] if isinstance(value, str) else list(value or ())
-        return [self.entries[(target, s)] for s in slugs if (target, s) in self.entries]
+        found = (self.entries.get((target, s)) for s in slugs)
+        return [e for e in found if e is not None]
 
-    def pointing(self, entry: Entry, kind: str, name: str) -> list[Entry]:
+    def pointing(self, entry: Entry, kind: str, name: str) -> EntryList:
         """Entries of `kind` whose field `name` points at `entry`."""
-        return self.inverse.get(entry.key, {}).get((kind, name), [])
+        return self.inverse.get(entry.key, {}).get((kind, name), EMPTY)
 
     def with_body(self, entry: Entry) -> Entry:
         """The entry with its Markdown body, read again from its file if the cache dropped it."""
@@ -86,7 +159,7 @@ class Atlas:
 
     def all(self) -> list[Entry]:
         """Every entry, in collation order."""
-        return [e for kind in KINDS for e in self.by_kind.get(kind, [])]
+        return [e for kind in KINDS for e in self.by_kind.get(kind, EMPTY)]
 
     def related(self, entry: Entry, name: str) -> list[Entry]:
         """Forward references, plus inverse ones for a symmetric field (partners), without repeats."""
@@ -127,14 +200,19 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None,
             continue
         keyed[entry.key] = entry
     atlas.entries = keyed
+    sorts = {key: sort_key(e.title) for key, e in keyed.items()}
     slugs_by_kind: dict[str, set[str]] = defaultdict(set)
     kinds_of_slug: dict[str, list[str]] = defaultdict(list)
     for kind, slug in keyed:
         slugs_by_kind[kind].add(slug)
         kinds_of_slug[slug].append(kind)
-    ordered = sorted(keyed.values(), key=lambda e: (sort_key(e.title), e.slug))
-    for kind in KINDS:
-        atlas.by_kind[kind] = [e for e in ordered if e.kind == kind]
+    ordered = sorted(keyed.values(), key=lambda e: (sorts[e.key], e.slug))
+    by_kind: dict[str, list[Entry]] = {kind: [] for kind in KINDS}
+    for entry in ordered:
+        by_kind[entry.kind].append(entry)
+    atlas.by_kind = {kind: _listed(members, keyed, sorts) for kind, members in by_kind.items()}
+    atlas.alphabetical = _listed(sorted((e for e in ordered if e.kind in ENTRY_KINDS),
+                                        key=lambda e: (sorts[e.key], e.kind, e.slug)), keyed, sorts)
 
     inverse: dict[Key, dict[tuple[str, str], list[Entry]]] = defaultdict(lambda: defaultdict(list))
     hints: Counter[str] = Counter()
@@ -154,11 +232,15 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None,
                                             f"'{slug}' refers to the entry itself", "remove it"))
                 else:
                     inverse[(spec.ref, slug)][(entry.kind, spec.name)].append(entry)
-    atlas.inverse = {k: dict(v) for k, v in inverse.items()}
+    atlas.inverse = {k: {g: _listed(members, keyed, sorts) for g, members in v.items()} for k, v in inverse.items()}
     problems.extend(_cycles(atlas))
-    problems.extend(_cross_links(atlas, slugs_by_kind, kinds_of_slug, hints, unreadable))
-    _indexes(atlas)
+    problems.extend(_cross_links(atlas, slugs_by_kind, kinds_of_slug, hints, unreadable, sorts))
+    _indexes(atlas, sorts)
     return atlas, problems
+
+
+def _listed(entries: list[Entry], keyed: Mapping[Key, Entry], sorts: Mapping[Key, str]) -> EntryList:
+    return EntryList([e.key for e in entries], keyed, [sorts[e.key] for e in entries])
 
 
 def _unknown(entry: Entry, where: str, kind: str, slug: str, slugs_by_kind: dict[str, set[str]],
@@ -207,7 +289,7 @@ def _cycles(atlas: Atlas) -> list[Problem]:
 
 def _cross_links(atlas: Atlas, slugs_by_kind: dict[str, set[str]],
                  kinds_of_slug: dict[str, list[str]], hints: Counter[str],
-                 unreadable: frozenset[Key]) -> list[Problem]:
+                 unreadable: frozenset[Key], sorts: Mapping[Key, str]) -> list[Problem]:
     problems = []
     mentions: dict[Key, list[Entry]] = defaultdict(list)
     for entry in atlas.all():
@@ -218,13 +300,13 @@ def _cross_links(atlas: Atlas, slugs_by_kind: dict[str, set[str]],
                 problem = _unknown(entry, "body", kind, slug, slugs_by_kind, kinds_of_slug, hints)
                 problems.append(Problem(entry.path, line, "body", f"link to {KINDS[kind].prefix}:{slug}: "
                                         + problem.message, problem.hint))
-            elif (kind, slug) != entry.key and entry not in mentions[(kind, slug)]:
+            elif (kind, slug) != entry.key and (not mentions[(kind, slug)] or mentions[(kind, slug)][-1] is not entry):
                 mentions[(kind, slug)].append(entry)
-    atlas.mentions = dict(mentions)
+    atlas.mentions = {k: _listed(v, atlas.entries, sorts) for k, v in mentions.items()}
     return problems
 
 
-def _indexes(atlas: Atlas) -> None:
+def _indexes(atlas: Atlas, sorts: Mapping[Key, str]) -> None:
     """Territories and themes list everything under them and their descendants; types group entries."""
     within: dict[Key, list[Entry]] = defaultdict(list)
     by_type: dict[tuple[str, str], list[Entry]] = defaultdict(list)
@@ -251,5 +333,5 @@ def _indexes(atlas: Atlas) -> None:
             for node in chain(theme):
                 if not within[node.key] or within[node.key][-1] is not entry:
                     within[node.key].append(entry)
-    atlas.within = dict(within)
-    atlas.by_type = dict(by_type)
+    atlas.within = {k: _listed(v, atlas.entries, sorts) for k, v in within.items()}
+    atlas.by_type = {k: _listed(v, atlas.entries, sorts) for k, v in by_type.items()}
