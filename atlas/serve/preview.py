@@ -24,6 +24,7 @@ from watchdog.events import (EVENT_TYPE_CLOSED, EVENT_TYPE_CREATED, EVENT_TYPE_D
 from watchdog.observers import Observer
 
 from ..incremental.cache import Cache
+from ..render.theme import display_name
 from ..pipeline import Options, build
 from ..model.problems import AtlasError
 
@@ -94,11 +95,10 @@ class Preview:
 def _describe(exc: BaseException, root: Path) -> str:
     """`templates/x.html:12: TypeError: …` for the innermost template frame, else the exception alone."""
     where, tb = "", exc.__traceback__
-    templates = str(root / "templates") + os.sep
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.startswith(templates):
-            where = f"templates/{filename[len(templates):]}:{tb.tb_lineno}: "
+        if filename.endswith(".html") and "templates" in filename:
+            where = f"{display_name(filename, root)}:{tb.tb_lineno}: "
         tb = tb.tb_next
     return f"{where}{type(exc).__name__}: {exc}" if where else f"internal error: {type(exc).__name__}: {exc}"
 
@@ -129,6 +129,7 @@ class Changes(FileSystemEventHandler):
     last: float = 0.0
     stopped: bool = False
     cond: threading.Condition = field(default_factory=threading.Condition)
+    observer: Observer | None = None  # set by watch(): a source folder created later is watched too
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         folder_touched = event.is_directory and event.event_type == EVENT_TYPE_MODIFIED
@@ -137,6 +138,8 @@ class Changes(FileSystemEventHandler):
         src, dest = self.source(event.src_path), self.source(getattr(event, "dest_path", ""))
         if not (src or dest):
             return
+        if event.is_directory and src in WATCHED and self.observer is not None:  # e.g. a first templates/
+            self.observer.schedule(self, os.fsdecode(event.src_path), recursive=True, event_filter=_EVENTS)
         with self.cond:
             self.paths |= {p for p in (src, dest) if p}
             if event.event_type in (EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED) and not event.is_directory:
@@ -186,6 +189,7 @@ class Changes(FileSystemEventHandler):
 def watch(root: Path, changes: Changes) -> Observer:
     """Start an observer on the source folders and on the settings file (inotify on Linux)."""
     observer = Observer()
+    changes.observer = observer
     for name in WATCHED:
         if (root / name).is_dir():
             observer.schedule(changes, str(root / name), recursive=True, event_filter=_EVENTS)
