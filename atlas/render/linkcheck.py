@@ -23,17 +23,20 @@ import posixpath
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Collection, Container, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Collection, Container, Iterable, Mapping
 from urllib.parse import unquote
 
 from .. import config
 from ..link.graph import Atlas
+from ..model.kinds import LINK_PREFIX
 from ..model.problems import ERROR, WARNING, Problem, closest
-from ..pages.plan import HOME_PAGE, Page, plan
-from ..pages.view import entry_url
+from ..pages.view import HOME_PAGE, entry_url
 from .links import BodyLink, PageLinks, TemplateIds, attributes, template_ids
 from .markdown import MarkdownRenderer
 from .theme import asset_files, template_files
+
+if TYPE_CHECKING:  # pages.plan is imported when check_content runs: it imports the outputs, which import it
+    from ..pages.plan import Page
 
 Record = tuple[str, tuple[str, ...], PageLinks]  # the cache's page record: (file, dependencies, links)
 
@@ -151,6 +154,8 @@ def check_site(records: Mapping[str, Record], files: Collection[str], site: dict
 
 def check_content(atlas: Atlas, root: Path, site: dict[str, Any]) -> list[Problem]:
     """Body and settings links against the planned pages and the assets, without rendering."""
+    from ..pages.plan import plan
+
     base = site["base_path"]
     pages = plan(atlas)
     reserved = template_ids(root)
@@ -173,34 +178,38 @@ def _resolver(atlas: Atlas) -> Callable[[str, str], tuple[str, str] | None]:
 class _Bodies:
     """The bodies of the planned pages, converted when their links or ids are asked for."""
 
-    def __init__(self, atlas: Atlas, pages: list[Page], md: MarkdownRenderer, reserved: TemplateIds) -> None:
+    def __init__(self, atlas: Atlas, pages: list["Page"], md: MarkdownRenderer, reserved: TemplateIds) -> None:
         self.atlas, self.md, self.reserved = atlas, md, reserved
         self.shown = {p.path: (p, e) for p in pages if (e := _shown_entry(atlas, p)) is not None}
         self.converted: dict[str, tuple[list[BodyLink], frozenset[str]]] = {}
 
-    def links(self, page: Page) -> list[BodyLink]:
-        found = self.shown.get(page.path)
-        if found is None or not _may_link(self.atlas.with_body(found[1]).body or ""):
+    def links(self, page: "Page") -> list[BodyLink]:
+        if page.path not in self.shown:
             return []
-        return self._convert(page.path)[0]
+        return self._convert(page.path, only_linking=True)[0]
 
     def ids(self, file: str) -> Container[str]:
         if file not in self.shown:
             return self.reserved
         return _Union(self._convert(file)[1], self.reserved)
 
-    def _convert(self, file: str) -> tuple[list[BodyLink], frozenset[str]]:
+    def _convert(self, file: str, only_linking: bool = False) -> tuple[list[BodyLink], frozenset[str]]:
+        """(links, ids) of the body a page shows; with `only_linking`, a body without a link to
+        check is not converted (its ids are made if a link asks for them later)."""
         if file not in self.converted:
             page, entry = self.shown[file]
             entry = self.atlas.with_body(entry)
-            self.md.start_page({entry.body or "": (entry.path, entry.body_line)}, page.url)
-            fragment = self.md.convert(entry.body or "")
+            body = entry.body or ""
+            if only_linking and not _may_link(body):
+                return [], frozenset()
+            self.md.start_page({body: (entry.path, entry.body_line)}, page.url)
+            fragment = self.md.convert(body)
             ids = frozenset(value for name, value in attributes(fragment) if name == "id")
             self.converted[file] = (self.md.body_links, ids)
         return self.converted[file]
 
 
-def _shown_entry(atlas: Atlas, page: Page) -> Any:
+def _shown_entry(atlas: Atlas, page: "Page") -> Any:
     """The entry whose body a page shows, if it shows one."""
     if page.builder == "entry":
         return atlas.get(*page.args)
@@ -211,9 +220,22 @@ def _shown_entry(atlas: Atlas, page: Page) -> Any:
     return None
 
 
+_DESTINATION = re.compile(r"\]\(\s*<?([^)\s>]*)|^ {0,3}\[[^\]]+\]:\s*<?(\S*)|\b(?:href|src)\s*=\s*[\"']?([^\"'\s>]*)",
+                          re.M)
+_SAFE = re.compile(r"^(?:https?:|mailto:|tel:|//|(?:" + "|".join(LINK_PREFIX) + r"):[^#]*$)", re.I)
+
+
 def _may_link(body: str) -> bool:
-    """False when a body has no link or image syntax at all: no need to convert it."""
-    return "](" in body or "]:" in body or "<" in body or "][" in body
+    """Whether a body may hold a link to check: a path, a fragment, a cross-link with a fragment.
+
+    Converting a body costs milliseconds; most bodies link only outside the site, or to entries
+    by cross-link (checked when the atlas is linked), and need not be converted at all.
+    """
+    for found in _DESTINATION.finditer(body):
+        url = next((g for g in found.groups() if g is not None), "")
+        if not _SAFE.match(url):
+            return True
+    return False
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,12 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
-from ..pages.plan import Page
 from .theme import template_files
+
+if TYPE_CHECKING:
+    from ..pages.plan import Page
 
 LINK_ATTRIBUTES = ("href", "src", "srcset", "action")
 _TAG = re.compile(r"<[a-zA-Z][^<>]*>")
@@ -123,7 +125,7 @@ def body_links(fragment: str, text: str, file: str, body_line: int, origins: dic
     return found
 
 
-def page_links(page: Page, rendered: bytes, body: Iterable[BodyLink], site: dict[str, Any]) -> PageLinks:
+def page_links(page: "Page", rendered: bytes, body: Iterable[BodyLink], site: dict[str, Any]) -> PageLinks:
     """The record of a page just rendered; its body's links are told apart from the templates'."""
     base_path, base_url = site["base_path"], site["base_url"]
     from_body = Counter(link.url for link in body)
