@@ -329,7 +329,7 @@ def _web_url(text: str) -> bool:
 
 
 def _kind(value: Any) -> str:
-    return {bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a mapping",
+    return {str: "text", bool: "true/false", int: "a number", float: "a number", list: "a list", dict: "a mapping",
             type(None): "nothing"}.get(type(value), type(value).__name__)
 
 
