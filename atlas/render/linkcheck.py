@@ -38,6 +38,7 @@ from .theme import asset_files, template_files
 if TYPE_CHECKING:  # pages.plan is imported when check_content runs: it imports the outputs, which import it
     from ..pages.plan import Page
 
+_IMAGES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
 Record = tuple[str, tuple[str, ...], PageLinks]  # the cache's page record: (file, dependencies, links)
 
 
@@ -54,7 +55,7 @@ class Targets:
 
     files: Collection[str]  # 'acteurs/x/index.html', 'assets/style.css'
     ids: Callable[[str], Container[str]]
-    later: bool = False  # `check`: a file outside assets/ may be one the build makes; take it
+    later: bool = False  # `check`: a file outside assets/, not an image, may be one the build makes
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def reason(url: str, targets: Targets, base_path: str) -> Broken | None:
     if fragment and file.endswith(".html"):
         ids = targets.ids(file)
         if fragment not in ids:
-            hint = closest(fragment, ids) if isinstance(ids, (set, frozenset)) else ""
+            names = ids.names() if isinstance(ids, _Union) else ids
+            hint = closest(fragment, names) if isinstance(names, (set, frozenset)) else ""
             return Broken(f"no anchor '#{fragment}' on /{rel}", hint)
     return None
 
@@ -97,7 +99,8 @@ def find_file(rel: str, targets: Targets) -> str | None:
     for candidate in candidates:
         if candidate in targets.files:
             return candidate
-    if targets.later and not rel.startswith("assets/") and posixpath.splitext(rel)[1] not in ("", ".html"):
+    extension = posixpath.splitext(rel)[1].lower()
+    if targets.later and not rel.startswith("assets/") and extension not in ("", ".html", *_IMAGES):
         return rel
     return None
 
@@ -116,12 +119,9 @@ def _near_file(rel: str, targets: Targets, base_path: str) -> str:
         hint = re.sub(r"'([^']*)'", lambda m: f"'{near.get(m.group(1), m.group(1))}'", hint)
     elif rel.startswith("assets/"):
         hint = f"put the file in the atlas's {rel.rpartition('/')[0] or 'assets'}/ folder"
-    elif not hint and posixpath.splitext(rel)[1].lower() in _IMAGES:
+    elif posixpath.splitext(rel)[1].lower() in _IMAGES:
         hint = "images come from the atlas's assets/ folder: write /assets/<file name>"
     return hint
-
-
-_IMAGES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".avif", ".svg"}
 
 
 # --- build ----------------------------------------------------------------------------------
@@ -135,7 +135,7 @@ def check_site(records: Mapping[str, Record], files: Collection[str], site: dict
     targets = Targets(files, lambda file: ids_of.get(file, _EVERYTHING))
     out = Problems(site)
     settings = {base + link.path: link for link in config.setting_links(site)}
-    out.settings(settings.values(), targets, base)
+    out.settings(settings.values(), targets)
     every = frozenset().union(*(links.urls for _, _, links in records.values()))
     broken = {url: found for url in every - settings.keys() if (found := reason(url, targets, base))}
     sources = _TemplateSources(root)
@@ -145,7 +145,7 @@ def check_site(records: Mapping[str, Record], files: Collection[str], site: dict
         for fragment in sorted(links.fragments - links.ids):
             out.template(sources.find(f"#{fragment}", links.template), f"#{fragment}",
                          Broken(f"no anchor '#{fragment}' on this page"), page_url)
-        out.bodies(links.body, page_url, targets, base)
+        out.bodies(links.body, page_url, targets)
     return out.problems()
 
 
@@ -162,9 +162,9 @@ def check_content(atlas: Atlas, root: Path, site: dict[str, Any]) -> list[Proble
     bodies = _Bodies(atlas, pages, MarkdownRenderer(_resolver(atlas), base, reserved.literal), reserved)
     targets = Targets({p.path for p in pages} | set(asset_files(root)), bodies.ids, later=True)
     out = Problems(site)
-    out.settings(config.setting_links(site), targets, base)
+    out.settings(config.setting_links(site), targets)
     for page in pages:
-        out.bodies(bodies.links(page), page.url, targets, base)
+        out.bodies(bodies.links(page), page.url, targets)
     return out.problems()
 
 
@@ -240,11 +240,17 @@ def _may_link(body: str) -> bool:
 
 @dataclass(frozen=True)
 class _Union:
-    first: Container[str]
-    second: Container[str]
+    """The ids of a page as `check` knows them: its body's and those its templates may write."""
+
+    body: frozenset[str]
+    templates: TemplateIds
 
     def __contains__(self, name: object) -> bool:
-        return name in self.first or name in self.second
+        return name in self.body or name in self.templates
+
+    def names(self) -> frozenset[str]:
+        """The ids known to be on the page, for a « did you mean »."""
+        return self.body
 
 
 _EVERYTHING = _Everything()
@@ -262,18 +268,20 @@ class Problems:
         self.found: list[Problem] = []
         self.by_template: dict[tuple[str, int, str], tuple[Broken, list[str]]] = {}
 
-    def settings(self, links: Iterable[config.NavLink], targets: Targets, base: str) -> None:
+    def settings(self, links: Iterable[config.NavLink], targets: Targets) -> None:
         for link in links:
-            found = reason(base + (link.path or ""), targets, base)
+            found = reason(self.base + (link.path or ""), targets, self.base)
             if found:
                 self.found.append(Problem(config.FILE, link.line, link.setting,
                                           f"link to '{link.url}': {found.describe(link.url)}", found.hint,
                                           self.severity))
 
-    def bodies(self, links: Iterable[BodyLink], page_url: str, targets: Targets, base: str) -> None:
+    def bodies(self, links: Iterable[BodyLink], page_url: str, targets: Targets) -> None:
         for link in links:
-            url = base + page_url + link.url if link.url.startswith("#") else link.url
-            found = reason(url, targets, base)
+            url = self.base + page_url + link.url if link.url.startswith("#") else link.url
+            found = reason(url, targets, self.base)
+            if found and link.image and found.reason == "no page or file":
+                found = Broken("no such file", found.hint, found.target)
             if found:
                 what = "image" if link.image else "link to"
                 self.found.append(Problem(link.file, link.line, "body",
@@ -305,8 +313,7 @@ class _TemplateSources:
     def find(self, needle: str, template: str) -> tuple[str, int]:
         files = self.files()
         own = [f for f in files if f[0].split(":", 1)[-1].removeprefix("templates/") == template]
-        path, _, fragment = needle.partition("#")
-        for text in filter(None, (needle, path)):
+        for text in filter(None, (needle, needle.partition("#")[0])):
             pattern = re.compile(r"(?<![\w-])" + re.escape(text.lstrip("/")) + r"(?![\w-])")
             for name, lines in own + [f for f in files if f not in own]:
                 for number, line in enumerate(lines, 1):
