@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from .config import SettingsError
 from .pipeline import Options, build, check
 from .model.problems import AtlasError, Report
 
@@ -126,6 +127,11 @@ def main(argv: list[str] | None = None) -> int:
             from .tools.sitediff import command as diff
 
             return diff(args)
+    except SettingsError as exc:  # every problem of atlas.yaml, as content problems are printed
+        report = Report(exc.problems)
+        _print_report(report, getattr(args, "format", "text"))
+        print(f"{args.command} failed: {report.summary()} in the settings", file=sys.stderr)
+        return 1
     except AtlasError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -94,7 +94,8 @@ def generate(size: int, base: Path) -> Path:
     for folder in ("templates", "assets"):
         shutil.rmtree(tree / folder, ignore_errors=True)
         shutil.copytree(ROOT / folder, tree / folder)
-    for name in ("atlas.yaml", "package.json"):
+    # Not atlas.yaml: the sample's settings link its own pages (À propos, Accessibilité).
+    for name in ("package.json",):
         if (ROOT / name).exists():
             shutil.copy(ROOT / name, tree / name)
     if (ROOT / "node_modules").exists() and not (tree / "node_modules").exists():

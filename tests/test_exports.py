@@ -163,7 +163,7 @@ FILES = {
         Voir [](acteur:la-nef) et [la banque](acteur:la-nef#histoire).
         """,
     "content/actors/la-nef.md": "---\ntitle: La NEF\ntype: cooperative\nthemes: [finance-solidaire]\n"
-                                "territory: lille\nplaces: [maison]\nstaff: 12\n---\n",
+                                "territory: lille\nplaces: [maison]\nstaff: 12\n---\n## Histoire\n",
 }
 
 

@@ -43,7 +43,7 @@ class Cache:
     files: dict[str, tuple[int, int, Any, list[Any]]] = field(default_factory=dict)
     global_digest: str = ""
     deps: dict[str, str] = field(default_factory=dict)  # dependency -> its digest at the last build
-    pages: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # url -> (path, deps)
+    pages: dict[str, tuple[str, tuple[str, ...], Any]] = field(default_factory=dict)  # url -> (path, deps, links)
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> digest, as published
     spare: dict[str, str] | None = None  # what the spare output folder holds, when known
     produced: list[str] = field(default_factory=list)  # files the producers wrote last time

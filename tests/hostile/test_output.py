@@ -103,7 +103,9 @@ def synthetic(base: Path, actors: int) -> Path:
             files[f"content/actors/acteur-{i}.md"] = (f"---\ntitle: Acteur {i}\ntype: association\nthemes: [finance]\n"
                                                      f"territory: lille\n---\n" + f"Texte {i}. " * 50 + "\n")
         write_tree(base, files)
-    return site_files(base)
+    site_files(base)
+    (base / "atlas.yaml").unlink(missing_ok=True)  # the sample's settings link its own pages (À propos, Accessibilité)
+    return base
 
 
 def retitle(root: Path, suffix: str) -> dict[Path, bytes]:
