@@ -39,7 +39,7 @@ TEMPLATES = Path(__file__).resolve().parent / "site"
 REPOSITORY = "https://github.com/atlas-ess/atlas-ess"  # where the engine lives; tags are v<version>
 PACKAGE = "atlas-ess"
 EXTRA = "audit"  # the engine's optional dependencies the pull-request workflow needs (playwright)
-THEME = ("Emploi et insertion", "emploi-insertion")  # the atlas's first theme, to rename or keep
+THEME = ("Vie associative", "vie-associative")  # the atlas's first theme, to rename or keep
 _PLACEHOLDER = re.compile(r"%%(\w+)%%")
 ALLOWED_IN_DIR = {".git"}
 
