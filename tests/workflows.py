@@ -630,6 +630,9 @@ def main(argv: list[str] | None = None) -> int:
         run = run_workflow(args.workflow, args.repo, Event(args.event, head, args.base), Path(tmp), args.job,
                            replace, log=lambda line: print(line, flush=True))
         print(run.report())
+        for job, text in run.summaries.items():
+            if text:
+                print(f"--- summary of {job} ---\n{text}")
     return 0 if run.ok else 1
 
 

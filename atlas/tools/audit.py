@@ -168,14 +168,19 @@ def axe(site: Path, pages: list[str], checkers: Path) -> list[Finding]:
     return found
 
 
-def summary(checked_html: int, checked_axe: int, touched: int, findings: list[Finding], seconds: float) -> str:
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n <= 1 else many}"  # French: « 0 page », « 1 page », « 2 pages »
+
+
+def summary(touched: int, checked_axe: int, findings: list[Finding], seconds: float) -> str:
     """The audit's part of the job summary, in French."""
     lines = ["## Validité HTML et accessibilité", "",
-             f"{checked_html} page(s) validée(s) par le Nu Html Checker, {checked_axe} vérifiée(s) avec axe-core "
-             f"(thèmes clair et sombre) sur {touched} page(s) touchée(s), en {seconds:.0f} s.", ""]
+             f"{_count(touched, 'page touchée', 'pages touchées')}, toutes passées au Nu Html Checker ; "
+             f"{_count(checked_axe, 'page vérifiée', 'pages vérifiées')} avec axe-core (affichage clair et sombre) ; "
+             f"en {seconds:.0f} s.", ""]
     if not findings:
         return "\n".join(lines + ["Aucune erreur.", ""])
-    lines += [f"**{len(findings)} erreur(s)** :", ""]
+    lines += [f"**{_count(len(findings), 'erreur', 'erreurs')}** :", ""]
     lines += [f"- `{f.page}` ligne {f.line} ({f.checker}) : {f.message}" if f.line else
               f"- `{f.page}` ({f.checker}) : {f.message}" for f in findings[:100]]
     return "\n".join(lines + [""])
@@ -187,6 +192,13 @@ def touched_pages(site: Path, old: Path | None) -> tuple[list[str], sitediff.Dif
         return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")), None
     diff = sitediff.compare(old, site)
     return [p for p in diff.added + diff.changed if p.endswith(".html")], diff
+
+
+def has_ref(root: Path, ref: str) -> bool:
+    """Whether the git repository at root knows ref as a commit."""
+    done = subprocess.run(["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+                          capture_output=True, check=False)
+    return done.returncode == 0
 
 
 def _append(path: Path | None, text: str) -> None:
@@ -209,6 +221,10 @@ def command(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="atlas-audit-") as tmp:
         old = args.old
         if args.git is not None:
+            if not has_ref(args.root, args.git):
+                print(f"error: {args.git} is not in this clone: nothing to compare with (in a workflow, "
+                      "actions/checkout needs fetch-depth: 0)", file=sys.stderr)
+                return 2
             old = Path(tmp) / "old" / "site"
             old.parent.mkdir()
             try:
@@ -225,7 +241,7 @@ def command(args: argparse.Namespace) -> int:
     findings = vnu(site, pages, checkers) + axe(site, chosen, checkers)
     for finding in findings:
         print(finding.format())
-    _append(args.summary, summary(len(pages), len(chosen), len(pages), findings, time.perf_counter() - start))
+    _append(args.summary, summary(len(pages), len(chosen), findings, time.perf_counter() - start))
     print(f"audit: {len(pages)} pages checked for HTML, {len(chosen)} for accessibility, "
           f"{len(findings)} errors in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 1 if findings else 0
