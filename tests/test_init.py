@@ -218,3 +218,44 @@ def test_audit_checkers_are_the_engine_test_checkers() -> None:
     package = json.loads((ROOT / "package.json").read_text(encoding="utf-8"))
     assert audit.CHECKERS == package["devDependencies"]
     assert all(f"{name}@{version}" in audit.npm_command() for name, version in audit.CHECKERS.items())
+
+
+def test_audit_names_what_it_misses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site/index.html").write_text("<!doctype html><title>x</title>", encoding="utf-8")
+    assert main(["audit", str(tmp_path / "site"), "--checkers", str(tmp_path / "nothing")]) == 2
+    err = capsys.readouterr().err
+    assert "vnu-jar/build/dist/vnu.jar" in err and "axe-core/axe.min.js" in err and audit.npm_command() in err
+
+
+GOOD = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Bien</title></head>'
+        '<body><main><h1>Bien</h1><p>Une page correcte.</p></main></body></html>\n')
+BAD = ('<!doctype html><html><head><meta charset="utf-8"><title>Mal</title></head>'
+       '<body><main><p><div>bloc dans un paragraphe</div></p><img src="x.png"></main></body></html>\n')
+
+
+def test_audit_reports_html_and_accessibility_errors_of_touched_pages_only(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import os
+
+    checkers = ROOT / "node_modules"
+    missing = audit.missing_tools(checkers)
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"audit tools missing in CI: {missing}")
+        pytest.skip(f"audit tools missing: {missing}")
+    old, new = tmp_path / "old", tmp_path / "new"
+    for site, second in ((old, GOOD), (new, BAD)):
+        (site / "mal").mkdir(parents=True)
+        (site / "index.html").write_text(GOOD, encoding="utf-8")
+        (site / "mal/index.html").write_text(second, encoding="utf-8")
+    summary = tmp_path / "summary.md"
+    assert main(["audit", str(new), "--old", str(old), "--checkers", str(checkers), "--summary", str(summary)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out and all(line.startswith("mal/index.html:") for line in out)
+    assert any(": html: " in line for line in out)
+    assert any("accessibilité: image-alt (light)" in line for line in out)
+    assert any("accessibilité: html-has-lang (dark)" in line for line in out)
+    text = summary.read_text(encoding="utf-8")
+    assert "1 page modifiée" in text and "1 page touchée" in text and "erreurs**" in text
+    assert main(["audit", str(new), "--old", str(new), "--checkers", str(checkers)]) == 0

@@ -301,9 +301,23 @@ class Runner:
             visit(name)
         return wanted
 
+    def validate(self) -> None:
+        """Before anything runs: every `steps.ID` a step reads names a step before it in its job."""
+        for name, job in self.spec["jobs"].items():
+            seen: set[str] = set()
+            for step in job.get("steps", []):
+                text = yaml.safe_dump({k: v for k, v in step.items() if k != "id"}, allow_unicode=True)
+                for ref in re.findall(r"\bsteps\.([\w-]+)", " ".join(re.findall(r"\$\{\{(.*?)\}\}", text))
+                                      + " " + str(step.get("if", ""))):
+                    if ref not in seen:
+                        raise WorkflowError(f"job {name}: `steps.{ref}` names no step id before it")
+                if "id" in step:
+                    seen.add(step["id"])
+
     def execute(self, only: list[str] | None = None) -> Run:
         if not self.triggered():
             raise WorkflowError(f"{self.workflow.name} does not run on {self.event.name} of {self.event.head}")
+        self.validate()
         for name in self.order(only):
             self.run_job(name)
         return self.run
