@@ -19,6 +19,7 @@ from .link.graph import Atlas, link
 from .model.kinds import Entry
 from .outputs import FINISHERS, PRODUCERS, Finisher, Fragments
 from .outputs import fragments as outputs
+from .outputs import images
 from .pages.plan import Page, plan
 from .model.problems import AtlasError, Problem, Report
 from .render.renderer import Renderer
@@ -66,6 +67,8 @@ def check(options: Options, cache: Cache | None = None) -> Result:
     result.report.extend(problems)
     result.atlas = atlas
     clock("link")
+    result.report.extend(images.prepare(atlas, options.root).problems)  # images are content: checked here
+    clock("images")
     return result
 
 
