@@ -18,6 +18,7 @@ from typing import Any
 
 from ..link.graph import Atlas
 from ..model.kinds import Entry
+from ..pages.positions import position_digest
 from ..pages.pictures import file_digest
 from ..pages.status import status_digest
 
@@ -149,6 +150,8 @@ class DepDigests:
             return file_digest(self.atlas, rest)
         if what == "s":  # the status a page showed for a programme, against today's
             return status_digest(self.atlas, rest)
+        if what == "g":  # where an actor is, for maps
+            return position_digest(self.atlas, rest)
         kind, _, slug = rest.partition("/")
         entry = self.atlas.get(kind, slug)
         if entry is None:

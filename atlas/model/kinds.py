@@ -129,6 +129,7 @@ IMAGE_FIELDS: tuple[Field, ...] = (
 )
 for _kind in ENTRY_KINDS:
     SCHEMAS[_kind] += IMAGE_FIELDS
+SCHEMAS["actors"] += tuple(f for f in SCHEMAS["places"] if f.name in ("address", "postcode", "city", "geo"))
 SCHEMAS["programmes"] += (Field("deadline", "date", "Date limite de candidature (AAAA-MM-JJ).",
                                 example="2026-03-15"),)
 # --- end of the issue 15 block ---

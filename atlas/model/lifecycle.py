@@ -1,18 +1,23 @@
 """A programme's lifecycle: « à venir », « ouvert » or « clos », from its dates and the build date.
 
-The rule (one table, `programme_status`):
+The rule (one table, `programme_status`), where « closing » is the earlier of `deadline` and
+`end` when either is given:
 
-| the build date is…                                           | status    |
-| ------------------------------------------------------------ | --------- |
-| before the first day `start` can mean                        | à venir   |
-| after the last day `deadline` or `end` can mean (the earlier) | clos      |
-| otherwise, when at least one of the three dates is given     | ouvert    |
-| no `start`, `end` nor `deadline`                             | no status |
+| the build date is…                                  | status    |
+| --------------------------------------------------- | --------- |
+| before the first day `start` can mean               | à venir   |
+| after the last day the closing can mean             | clos      |
+| otherwise, when there is a closing date             | ouvert    |
+| after `start`, with neither `deadline` nor `end`    | no status |
+| no `start`, `end` nor `deadline`                    | no status |
+
+« Ouvert » is a claim about today: without a closing date the atlas cannot know that a call
+launched in 2013 is still open, so it says nothing (« rien d'inventé ») rather than « ouvert ».
 
 A partial date stands for its whole period: `start: 2025-09` is « à venir » until 31 August and
 `deadline: 2025-09` is « clos » from 1 October, so the status never claims more than the source
 says. The deadline day itself is still « ouvert ». « À venir » wins over « clos » when the dates
-contradict each other (validation reports that). Nothing is invented: without any date, no status.
+contradict each other (validation reports that).
 
 The build date is `SOURCE_DATE_EPOCH` (seconds since 1970, UTC; reproducible-builds.org) when
 set, else today: two builds of the same content on the same day give the same bytes, and the
@@ -87,13 +92,11 @@ def exact_day(value: Any) -> dt.date | None:
 
 
 def programme_status(entry: Any, today: dt.date) -> Status | None:
-    """The status of a programme on `today` by the rule of the module docstring (None: no date)."""
+    """The status of a programme on `today` by the table of the module docstring (None: unknown)."""
     start, end, deadline = (entry.get(name) for name in DATE_FIELDS)
-    if start is None and end is None and deadline is None:
-        return None
     if start is not None and today < period(start)[0]:
         return UPCOMING
     closing = [period(d)[1] for d in (deadline, end) if d is not None]
-    if closing and today > min(closing):
-        return CLOSED
-    return OPEN
+    if not closing:
+        return None
+    return CLOSED if today > min(closing) else OPEN
