@@ -93,7 +93,9 @@ def source(root: Path, entry: Entry) -> Path:
     if not path.is_file():
         near = sorted(p.name for p in path.parent.iterdir() if p.suffix.lower() in COMPANIONS) \
             if path.parent.is_dir() else []
-        hint = closest(path.name, near) or f"put the file at {path.relative_to(root).as_posix()}"
+        same = [n for n in near if n.lower() == path.name.lower()]
+        hint = (f"the file is named '{same[0]}': names are case-sensitive on the web server" if same else
+                closest(path.name, near) or f"put the file at {path.relative_to(root).as_posix()}")
         raise ImageProblem(f"image file not found: {path.relative_to(root).as_posix()}", hint)
     return path
 
