@@ -66,15 +66,13 @@ def build_date(environ: Mapping[str, str] | None = None) -> dt.date:
 def period(value: Any) -> tuple[dt.date, dt.date]:
     """(first day, last day) a date of the content can mean: one day, a month or a year.
 
-    Takes a `datetime.date`, a year as an int, or a partial date with `year`, `month` and `day`
+    Takes a `datetime.date` or a partial date with `year`, `month` and `day`
     (month and day None when not given), as `atlas/model/dates.py` defines it.
     """
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
         return value, value
-    if isinstance(value, int) and not isinstance(value, bool):
-        return dt.date(value, 1, 1), dt.date(value, 12, 31)
     year, month, day = getattr(value, "year"), getattr(value, "month", None), getattr(value, "day", None)
     if month is None:
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
