@@ -67,7 +67,7 @@ def check(options: Options, cache: Cache | None = None) -> Result:
     result.report.extend(problems)
     result.atlas = atlas
     clock("link")
-    result.report.extend(images.prepare(atlas, options.root).problems)  # images are content: checked here
+    result.report.extend(images.prepare(atlas, options.root))  # images are content: checked here
     clock("images")
     return result
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from atlas.outputs import images
+from atlas.outputs import imaging
 from atlas.pipeline import Options, build, check
 from conftest import build_tree
 
@@ -120,8 +120,8 @@ def test_unchanged_images_are_not_processed_again_nor_rewritten(tree, monkeypatc
     root = atlas(tree)
     photo(root / "content/actors/photo.jpg")
     calls: list[int] = []
-    real = images.resize
-    monkeypatch.setattr(images, "resize", lambda image, width: calls.append(width) or real(image, width))
+    real = imaging.resize
+    monkeypatch.setattr(imaging, "resize", lambda image, width: calls.append(width) or real(image, width))
     options = Options(root=root, out=root / "site", search=False)
     assert build(options).report.ok
     assert sorted(calls) == [480, 960, 1440]
@@ -185,11 +185,16 @@ def _truncated(path: Path) -> None:
     path.write_bytes(data[: len(data) // 2])
 
 
+def _bomb(path: Path) -> None:
+    Image.new("1", (9500, 9500)).save(path)  # 90 million pixels in a few kilobytes
+
+
 BAD_IMAGES = [  # (image value, what to put on disk, words of the message)
     ("absente.jpg", None, "image file not found: content/actors/absente.jpg"),
     ("faux.png", lambda p: p.write_text("ceci n'est pas une image", encoding="utf-8"), "cannot read the image"),
     ("coupee.jpg", _truncated, "cannot read the image content/actors/coupee.jpg"),
     ("vide.jpg", lambda p: p.write_bytes(b""), "cannot read the image"),
+    ("bombe.png", _bomb, "too many pixels"),
     ("logo.svg", lambda p: p.write_text("<svg/>", encoding="utf-8"), "not a supported image type"),
     ("https://example.org/photo.jpg", None, "is a web address"),
     ("../../secret.jpg", None, "is outside content/"),
@@ -229,3 +234,17 @@ def test_a_missing_image_suggests_the_file_beside_it(tree) -> None:
     photo(root / "content/actors/photo.jpg")
     [problem] = build_tree(root, search=False).report.problems
     assert "photo.jpg" in problem.hint
+
+
+def test_sets_no_entry_uses_leave_the_cache(tree) -> None:
+    root = atlas(tree)
+    photo(root / "content/actors/photo.jpg")
+    assert build_tree(root, search=False).report.ok
+    [first] = (root / ".atlas-cache/images").iterdir()
+    photo(root / "content/actors/photo.jpg", color=(0, 0, 0))
+    assert build_tree(root, search=False).report.ok
+    [second] = (root / ".atlas-cache/images").iterdir()
+    assert second.name != first.name
+    (root / "content/actors/photo.jpg").unlink()
+    assert not build_tree(root, search=False).report.ok
+    assert (root / ".atlas-cache/images" / second.name).is_dir()  # kept while the atlas has image errors

@@ -13,16 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Iterable
+from functools import partial
+from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import urlsplit
-
-import icalendar
 
 from ..link.graph import Atlas
 from ..model.kinds import Entry
 from ..model.lifecycle import exact_day
 from ..pages.view import entry_url
 from ..read.source import slugify
+from .fragments import fragment
+
+if TYPE_CHECKING:
+    import icalendar
 
 PATH = "programmes/calendrier.ics"
 PRODID = "-//Atlas ESS//Calendrier des programmes//FR"
@@ -50,6 +53,8 @@ def site_id(site: dict[str, Any]) -> str:
 
 def events(entry: Entry, site: dict[str, Any]) -> list[icalendar.Event]:
     """The all-day events of one programme: its start and its deadline, when precise to the day."""
+    import icalendar  # a quarter of a second to import: only when the feed is made again
+
     found = []
     for moment in MOMENTS:
         day = exact_day(entry.get(moment.field))
@@ -71,8 +76,14 @@ def events(entry: Entry, site: dict[str, Any]) -> list[icalendar.Event]:
     return found
 
 
-def calendar(atlas: Atlas, site: dict[str, Any]) -> bytes:
-    """The whole feed, programmes in slug order, CRLF lines as RFC 5545 wants."""
+def calendar(atlas: Atlas, site: dict[str, Any], deps: set[str] | None = None) -> bytes:
+    """The whole feed, programmes in slug order, CRLF lines as RFC 5545 wants; `deps` receives
+    what it read (the programmes), so that a build changing none of them reuses the bytes."""
+    import icalendar
+
+    programmes = sorted(atlas.by_kind.get("programmes", []), key=lambda e: e.slug)
+    if deps is not None:
+        deps.update(["k:programmes"] + [f"e:programmes/{e.slug}" for e in programmes])
     feed = icalendar.Calendar()
     feed.add("prodid", PRODID)
     feed.add("version", "2.0")
@@ -80,7 +91,7 @@ def calendar(atlas: Atlas, site: dict[str, Any]) -> bytes:
     feed.add("method", "PUBLISH")
     feed.add("x-wr-calname", f"{site['title']} : programmes")
     feed.add("x-wr-caldesc", "Débuts et dates limites des programmes de l'atlas")
-    for entry in sorted(atlas.by_kind.get("programmes", []), key=lambda e: e.slug):
+    for entry in programmes:
         for event in events(entry, site):
             feed.add_component(event)
     return feed.to_ical()
@@ -89,7 +100,7 @@ def calendar(atlas: Atlas, site: dict[str, Any]) -> bytes:
 def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
     """The feed, when the atlas has programmes (the programmes list links to it then)."""
     if atlas.by_kind.get("programmes"):
-        yield PATH, calendar(atlas, site)
+        yield PATH, fragment("ics", partial(calendar, atlas, site))
 
 
 def _midnight(day: dt.date) -> dt.datetime:

@@ -1,54 +1,31 @@
 """Entry images: checked and derived once (`prepare`), then published beside the pages (`produce`).
 
 `prepare` runs with the checks, so `check` reports a missing or unreadable image like any other
-content error, at the entry's `image` line. For each source it derives the widths of
-`pages/pictures.WIDTHS` that are not wider than the source (never upscaled), each in WebP and in
-the source's own format (JPEG; PNG for PNG, GIF and images with transparency), with the EXIF
-orientation applied and the metadata left behind (EXIF with its GPS position, XMP, comments:
-only the colour profile of an RGB source is kept, colours depend on it).
+content error, at the entry's `image` line, and has `imaging.derive` make the files of each new
+source (widths, WebP and the source's own format, upright, without metadata).
 
 The derived files are content-addressed in `.atlas-cache/images/<key>/` (key: the source's bytes,
 the widths, `pictures.VERSION`): an unchanged image is never decoded again, and since the key
 says everything the files depend on, the folder is trusted even by `--no-cache` builds. A
-folder appears whole or not at all (written aside, then renamed), so a killed build leaves no
-half-made set behind.
+set appears whole or not at all (written aside, then renamed), so a killed build leaves no
+half-made set behind; sets that no entry uses any more are removed when every image is fine.
 """
 
 from __future__ import annotations
 
-import io
-import json
-import os
 import shutil
-import warnings
-from dataclasses import dataclass
+import time
 from pathlib import Path
 from typing import Any, Iterable
-
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ..link.graph import Atlas
 from ..model.kinds import Entry
 from ..model.problems import Problem
-from ..pages.pictures import (WIDTHS, ImageProblem, cache_folder, cache_key, manifest, picture_of, source,
-                              source_digest)
+from ..pages.pictures import CACHE, ImageProblem, cache_folder, cache_key, manifest, picture_of, source, source_digest
 from ..read.source import slugify
 
-JPEG = {"format": "JPEG", "quality": 82, "optimize": True, "progressive": True}
-PNG = {"format": "PNG", "optimize": True}
-WEBP = {"format": "WEBP", "quality": 80, "method": 4}
-TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 READ_HINT = "open it in an image editor and export it again as JPEG or PNG"
-
-
-@dataclass(frozen=True)
-class Prepared:
-    """What `prepare` did: the problems found, and how many sources it derived or found cached."""
-
-    problems: tuple[Problem, ...]
-    derived: int
-    cached: int
+STALE_SECONDS = 3600  # a half-made set older than this was left by a killed build, not by a running one
 
 
 def with_image(atlas: Atlas) -> list[Entry]:
@@ -56,11 +33,12 @@ def with_image(atlas: Atlas) -> list[Entry]:
     return sorted((e for e in atlas.entries.values() if e.get("image")), key=lambda e: e.path)
 
 
-def prepare(atlas: Atlas, root: Path) -> Prepared:
-    """Check every entry's image and derive the files of those not in the cache yet."""
+def prepare(atlas: Atlas, root: Path) -> list[Problem]:
+    """Check every entry's image and derive the files of those not in the cache yet; when every
+    image is fine, drop the cached sets that no entry uses any more."""
     problems: list[Problem] = []
-    derived = cached = 0
-    done: set[str] = set()
+    derived: set[str] = set()
+    cached: set[str] = set()
     for entry in with_image(atlas):
         line = entry.line("image")
         try:
@@ -69,106 +47,32 @@ def prepare(atlas: Atlas, root: Path) -> Prepared:
             problems.append(Problem(entry.path, line, "image", exc.message, exc.hint))
             continue
         key = cache_key(source_digest(path))
-        if key in done or manifest(root, key) is not None:
-            cached += key not in done
-            done.add(key)
+        if key in derived or key in cached:
             continue
+        if manifest(root, key) is not None:
+            cached.add(key)
+            continue
+        from . import imaging  # Pillow takes 50 ms to import: only when there is an image to make
+
         try:
-            derive(path.read_bytes(), slugify(path.stem) or "image", cache_folder(root, key), key)
-        except UnreadableImage as exc:
+            imaging.derive(path.read_bytes(), slugify(path.stem) or "image", cache_folder(root, key), key)
+        except imaging.UnreadableImage as exc:
             where = path.relative_to(root.resolve()).as_posix()
             problems.append(Problem(entry.path, line, "image", f"cannot read the image {where}: {exc}", READ_HINT))
             continue
-        done.add(key)
-        derived += 1
-    return Prepared(tuple(problems), derived, cached)
+        derived.add(key)
+    if not problems:
+        prune(root, derived | cached)
+    return problems
 
 
-class UnreadableImage(Exception):
-    """The file is not an image Pillow can decode whole (a text file named .png, a truncated JPEG)."""
-
-
-def decode(data: bytes, largest: int) -> tuple[Image.Image, str]:
-    """The image upright (EXIF orientation applied) and its format; decoded no larger than needed."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
-            original = "JPEG" if image.format == "MPO" else image.format or ""  # MPO: a camera's JPEG
-            if original not in ("JPEG", "PNG", "WEBP", "GIF"):
-                raise UnreadableImage(f"{original or 'unknown'} images are not supported (JPEG, PNG, WebP or GIF)")
-            image.draft("RGB", (largest, largest))  # JPEG: decode at 1/2, 1/4… when still this large
-            image.load()
-            return ImageOps.exif_transpose(image), original
-    except UnidentifiedImageError:
-        raise UnreadableImage("not an image file (or a format Pillow does not know)") from None
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UnreadableImage("too many pixels (over 89 million): a decompression bomb or a huge scan") from None
-    except (OSError, SyntaxError, ValueError) as exc:
-        raise UnreadableImage(str(exc) or type(exc).__name__) from None
-
-
-def target_widths(width: int) -> tuple[int, ...]:
-    """The widths to derive for a source this wide: WIDTHS, and the source's own when it is narrower."""
-    return tuple(sorted({min(w, width) for w in WIDTHS}))
-
-
-def fallback_format(original: str, image: Image.Image) -> str:
-    """The source's own format for browsers without WebP: PNG keeps transparency, else JPEG."""
-    return "PNG" if original in ("PNG", "GIF") or _has_alpha(image) else "JPEG"
-
-
-def _has_alpha(image: Image.Image) -> bool:
-    return "A" in image.getbands() or "transparency" in image.info
-
-
-def clean(image: Image.Image) -> tuple[Image.Image, bytes | None]:
-    """RGB or RGBA pixels without any metadata, and the colour profile worth keeping (RGB sources)."""
-    profile = image.info.get("icc_profile") if image.mode in ("RGB", "RGBA") else None
-    pixels = image.convert("RGBA" if _has_alpha(image) else "RGB")
-    pixels.info = {}  # convert() copies EXIF, XMP and comments, which the encoders would write back
-    return pixels, profile
-
-
-def resize(image: Image.Image, width: int) -> Image.Image:
-    """The image at `width` pixels wide, proportions kept (the same image when already that wide)."""
-    if width >= image.width:
-        return image
-    height = max(1, round(image.height * width / image.width))
-    smaller = image.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    smaller.info = {}
-    return smaller
-
-
-def encode(image: Image.Image, options: dict[str, Any], profile: bytes | None) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, **options, **({"icc_profile": profile} if profile else {}))
-    return buffer.getvalue()
-
-
-def derive(data: bytes, stem: str, folder: Path, key: str) -> None:
-    """Write the derived files of one source and their manifest into `folder`, whole or not at all."""
-    upright, original = decode(data, max(WIDTHS))
-    fallback = fallback_format(original, upright)
-    pixels, profile = clean(upright)
-    variants = []
-    tmp = folder.with_name(f".{folder.name}.tmp{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    for width in target_widths(pixels.width):
-        sized = resize(pixels, width)
-        for name in ("WEBP", fallback):
-            options = {"WEBP": WEBP, "JPEG": JPEG, "PNG": PNG}[name]
-            file = f"{stem}-{key}-{width}.{EXTENSIONS[name]}"
-            (tmp / file).write_bytes(encode(sized, options, profile))
-            variants.append({"file": file, "type": TYPES[name], "width": sized.width, "height": sized.height})
-    variants.sort(key=lambda v: (v["type"], v["width"]))
-    (tmp / "manifest.json").write_text(json.dumps({"fallback": TYPES[fallback], "variants": variants},
-                                                  indent=1) + "\n", encoding="utf-8")
-    try:
-        tmp.rename(folder)
-    except OSError:  # another build made it meanwhile: the same bytes, keep theirs
-        shutil.rmtree(tmp, ignore_errors=True)
+def prune(root: Path, used: set[str]) -> None:
+    """Remove the cached sets of images no entry uses now, and what killed builds left half-made."""
+    folder = root / CACHE
+    for path in folder.iterdir() if folder.is_dir() else []:
+        if path.is_dir() and path.name not in used and (not path.name.startswith(".")
+                                                        or time.time() - path.stat().st_mtime > STALE_SECONDS):
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
