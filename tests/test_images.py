@@ -248,3 +248,16 @@ def test_sets_no_entry_uses_leave_the_cache(tree) -> None:
     (root / "content/actors/photo.jpg").unlink()
     assert not build_tree(root, search=False).report.ok
     assert (root / ".atlas-cache/images" / second.name).is_dir()  # kept while the atlas has image errors
+
+
+@pytest.mark.parametrize("orientation, upright", [(1, (1440, 768)), (6, (1440, 2700))])
+def test_a_large_photo_is_decoded_small_but_never_below_the_widest_variant(tree, orientation, upright) -> None:
+    root = atlas(tree)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    photo(root / "content/actors/photo.jpg", size=(3000, 1600), exif=exif)  # decoded at half size when upright
+    assert build_tree(root, search=False).report.ok
+    [img] = [i for i in tags(page(root, "acteurs/la-fabrique"), "img") if "images/" in i.get("src", "")]
+    assert widths(img["srcset"]) == [480, 960, 1440] and (int(img["width"]), int(img["height"])) == upright
+    with Image.open(root / "site" / img["srcset"].split(",")[-1].split()[0].lstrip("/")) as widest:
+        assert widest.size == upright

@@ -28,6 +28,7 @@ ENCODERS: dict[str, dict[str, Any]] = {  # Pillow's save() options per format wr
 }
 TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+ORIENTATION = 0x0112  # the EXIF tag
 
 
 class UnreadableImage(Exception):
@@ -43,7 +44,8 @@ def decode(data: bytes, largest: int) -> tuple[Image.Image, str]:
             original = "JPEG" if image.format == "MPO" else image.format or ""  # MPO: a camera's JPEG
             if original not in ("JPEG", "PNG", "WEBP", "GIF"):
                 raise UnreadableImage(f"{original or 'unknown'} images are not supported (JPEG, PNG, WebP or GIF)")
-            image.draft("RGB", (largest, largest))  # JPEG: decode at 1/2, 1/4… when still this large
+            sideways = image.getexif().get(ORIENTATION, 1) in (5, 6, 7, 8)  # upright width = stored height
+            image.draft("RGB", (1, largest) if sideways else (largest, 1))  # JPEG: at 1/2, 1/4… if still as wide
             image.load()
             return ImageOps.exif_transpose(image), original
     except UnidentifiedImageError:
@@ -101,8 +103,9 @@ def derive(data: bytes, stem: str, folder: Path, key: str) -> None:
     tmp = folder.with_name(f".{folder.name}.tmp{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    for width in target_widths(pixels.width):
-        sized = resize(pixels, width)
+    sized = pixels
+    for width in sorted(target_widths(pixels.width), reverse=True):  # each from the one above: faster
+        sized = resize(sized, width)
         for name in ("WEBP", fallback):
             file = f"{stem}-{key}-{width}.{EXTENSIONS[name]}"
             (tmp / file).write_bytes(encode(sized, ENCODERS[name], profile))
