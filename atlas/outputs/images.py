@@ -43,10 +43,14 @@ def prepare(atlas: Atlas, root: Path) -> list[Problem]:
         line = entry.line("image")
         try:
             path = source(root, entry)
+            key = cache_key(source_digest(path))
         except ImageProblem as exc:
             problems.append(Problem(entry.path, line, "image", exc.message, exc.hint))
             continue
-        key = cache_key(source_digest(path))
+        except OSError as exc:  # e.g. a file the build may not read
+            problems.append(Problem(entry.path, line, "image", f"cannot read the image file: {exc.strerror}",
+                                    "check the file's permissions"))
+            continue
         if key in derived or key in cached:
             continue
         if manifest(root, key) is not None:
