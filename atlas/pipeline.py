@@ -19,6 +19,7 @@ from .link.graph import Atlas, link
 from .model.kinds import Entry
 from .outputs import FINISHERS, PRODUCERS, Finisher, Fragments
 from .outputs import fragments as outputs
+from .outputs import images
 from .pages.plan import Page, plan
 from .model.problems import AtlasError, Problem, Report
 from .render.linkcheck import check_content, check_site
@@ -71,6 +72,8 @@ def check(options: Options, cache: Cache | None = None, links: bool = True) -> R
     result.report.extend(problems)
     result.atlas = atlas
     clock("link")
+    result.report.extend(images.prepare(atlas, options.root))  # images are content: checked here
+    clock("images")
     if links:
         result.report.extend(check_content(atlas, options.root, config.load(options.root, options.base_url)))
     return result

@@ -147,3 +147,19 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URLs of the pages rendered from now on in this process (builds below the worker threshold)."""
+    from atlas.render.renderer import Renderer
+
+    urls: list[str] = []
+    original = Renderer.render
+
+    def recording(self, page):
+        urls.append(page.url)
+        return original(self, page)
+
+    monkeypatch.setattr(Renderer, "render", recording)
+    return urls

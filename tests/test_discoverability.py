@@ -173,7 +173,8 @@ def test_published_pages_have_canonical_and_social_tags(published: dict[str, Hea
         assert head.one("og:description") == head.one("description")
         assert head.one("twitter:card") == "summary"
         feeds = head.link("alternate")
-        assert [(f["type"], f["href"]) for f in feeds] == [("application/atom+xml", absolute("flux.xml"))]
+        calendar = [("text/calendar", absolute("programmes/calendrier.ics"))] if url == "programmes/" else []
+        assert [(f["type"], f["href"]) for f in feeds] == [("application/atom+xml", absolute("flux.xml"))] + calendar
 
 
 def test_without_an_absolute_base_url_pages_claim_no_canonical(local: dict[str, Head]) -> None:

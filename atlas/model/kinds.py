@@ -117,6 +117,23 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     "pages": (COMMON[0], COMMON[1], COMMON[5], COMMON[6], COMMON[7]),
 }
 
+# --- Issue 15 fields needed by images and programme statuses, declared minimally by the
+# images-lifecycle branch so that its tests run; the content-model branch declares and validates
+# them for good (image_alt required with image, partial dates): the integrator keeps theirs. ---
+IMAGE_FIELDS: tuple[Field, ...] = (
+    Field("image", "str", "Image : un fichier à côté de la fiche (photo.jpg) ou sous assets/ (/assets/photos/x.jpg), "
+          "en JPEG, PNG, WebP ou GIF.", example="photo.jpg"),
+    Field("image_alt", "text", "Ce que montre l'image, pour qui ne la voit pas (\"\" si elle est décorative).",
+          example="La façade de la Maison de l'ESS"),
+    Field("image_credit", "str", "Auteur ou source de l'image, affiché sous elle.", example="Ville de Lille"),
+)
+for _kind in ENTRY_KINDS:
+    SCHEMAS[_kind] += IMAGE_FIELDS
+SCHEMAS["actors"] += tuple(f for f in SCHEMAS["places"] if f.name in ("address", "postcode", "city", "geo"))
+SCHEMAS["programmes"] += (Field("deadline", "date", "Date limite de candidature (AAAA-MM-JJ).",
+                                example="2026-03-15"),)
+# --- end of the issue 15 block ---
+
 # Reference fields whose inverse is shown on the target's page: (kind, field) -> label there.
 INVERSE_LABELS: dict[tuple[str, str], str] = {
     ("actors", "places"): "Structures présentes",

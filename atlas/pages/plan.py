@@ -10,6 +10,8 @@ from . import findpages
 from .facts import located
 from ..link.graph import Atlas, letter
 from .jsonld import entry_data, site_data
+from .pictures import picture
+from .status import status
 from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Entry
 from .view import HOME_PAGE, View, entry_url
 
@@ -146,6 +148,8 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
         "description": e.get("summary", ""),
         "jsonld": entry_data(view, e),
         "located": located(view, e),
+        "picture": picture(view, e),
+        "status": status(view, e),
     }
 
 

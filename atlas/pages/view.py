@@ -11,6 +11,8 @@ from typing import Any
 
 from ..link.graph import Atlas, letter
 from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS, SCHEMAS, TYPE_LABELS, Entry
+from .pictures import picture
+from .status import status
 
 HOME_PAGE = "accueil"  # content/pages/accueil.md is the home page's text
 # "c:kind/slug" card, "e:" whole entry, "i:" what points at it, "k:kind" the slug list,
@@ -49,6 +51,8 @@ class View:
             and entry.kind != "themes" else [],
             "territory": entry.get("territory", ""),
             "letter": letter(entry.title),
+            "status": status(self, entry),  # programmes: « à venir », « ouvert », « clos »
+            "picture": picture(self, entry),  # a thumbnail when the entry has an image
         }
 
     def link(self, entry: Entry) -> dict[str, str]:

@@ -128,7 +128,7 @@ class Renderer:
     def _card_html(self, card: dict[str, Any], heading: str = "h3") -> Markup:
         """A card rendered once per process: an entry's card is the same on every page that lists
         it (its data comes from the entry alone), and index pages list thousands."""
-        key = (card["url"], heading, repr(card.get("filter")))  # list pages add filter data
+        key = (card["url"], heading, repr(card.get("filter")), repr(card.get("status")))  # lists add filters
         found = self._cards.get(key)
         if found is None:
             found = self._cards[key] = Markup(self.env.get_template("macros.html").module.card(card, heading))

@@ -3,7 +3,7 @@
    them in the URL as the reader types, and lists results with their category and type. */
 (function () {
   "use strict";
-  var FILTERS = ["categorie", "thematique", "territoire", "type"];
+  var FILTERS = ["categorie", "thematique", "territoire", "type", "statut"];
   var form = document.querySelector("[data-search]");
   if (!form) {
     return;
@@ -44,7 +44,7 @@
     a.textContent = data.meta.title || data.url;
     h.appendChild(a);
     li.appendChild(h);
-    var meta = [data.meta.categorie, data.meta.type].filter(Boolean).join(" · ");
+    var meta = [data.meta.categorie, data.meta.type, data.meta.statut].filter(Boolean).join(" · ");
     if (meta) {
       var m = document.createElement("p");
       m.className = "meta";
@@ -107,6 +107,7 @@
     FILTERS.forEach(function (name) {
       var select = selects[name];
       var values = Object.keys(counts[name] || {}).sort(function (a, b) { return a.localeCompare(b, "fr"); });
+      select.parentNode.hidden = !values.length;  // e.g. no programme with a status: no empty choice
       values.forEach(function (value) {
         var option = document.createElement("option");
         option.value = value;
