@@ -110,6 +110,8 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("type", "enum", "Échelon.", choices=TERRITORY_TYPES, example="commune"),
         Field("parent", "ref", "Territoire englobant.", ref="territories", example="france"),
         Field("geo", "geo", "Centre approximatif : {lat, lon}.", example={"lat": 50.63, "lon": 3.06}),
+        Field("code", "str", "Code officiel géographique de l'Insee (commune, département ou région).",
+              example="59350"),
     ),
     "themes": COMMON + (
         Field("parent", "ref", "Thématique englobante.", ref="themes", example=""),

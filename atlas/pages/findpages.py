@@ -6,11 +6,13 @@ depends on its place's whole file (address, geo) and on who points at it (hosted
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..link.graph import sort_key
 from ..model.kinds import ENTRY_KINDS, KINDS, TYPE_LABELS, Entry
 from ..outputs.opendata import COLUMNS, FOLDER, LICENCE_URLS, file_name
+from .outlines import of_territory
 from .view import View, entry_url
 
 
@@ -54,6 +56,18 @@ def entry_points(view: View, entry: Entry) -> list[dict[str, Any]]:
         view.deps.add(f"i:{entry.kind}/{entry.slug}")
         return points(view, [e for e in view.atlas.within.get(entry.key, []) if e.kind == "places"])
     return []
+
+
+def entry_outline(view: View, entry: Entry) -> dict[str, str] | None:
+    """What a territory's map outlines and zooms to (its commune, département, région or France)."""
+    if entry.kind != "territories":
+        return None
+    found = of_territory(view.fields(entry))
+    if found is None:
+        return None
+    geometry = json.dumps(found.geometry, separators=(",", ":")) if found.geometry else ""
+    return {"nom": found.nom, "niveau": found.niveau, "geometry": geometry,
+            "bounds": ",".join(f"{v:g}" for v in found.bounds)}
 
 
 def _chain(view: View, entry: Entry) -> list[Entry]:

@@ -141,6 +141,7 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
         "relations": view.relations(e),
         "within": view.within(e) if kind in ("territories", "themes") else [],
         "points": findpages.entry_points(view, e),
+        "outline": findpages.entry_outline(view, e),
         "search_filters": findpages.search_filters(view, e),
         "crumbs": _crumbs(*crumbs),
         "description": e.get("summary", ""),
