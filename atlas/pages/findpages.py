@@ -136,14 +136,18 @@ def search_filters(view: View, entry: Entry) -> dict[str, Any]:
     """Pagefind filter values of an entry page (titles, as the search page shows them).
 
     A territory or theme counts with its ancestors, and a territory or theme page with itself,
-    so filtering by « Lille » finds what is in Lille-Moulins too.
+    so filtering by « Lille » finds what is in Lille-Moulins too. `lieu` is the one territory a
+    result shows: the entry's own, or a territory's parent.
     """
     home = [entry] if entry.kind == "territories" else view.atlas.refs(entry, "territory") \
         if "territory" in entry.values else []
     themes = [entry] if entry.kind == "themes" else view.atlas.refs(entry, "themes")
+    where = "parent" if entry.kind == "territories" else "territory"
+    shown = view.atlas.refs(entry, where) if where in entry.values else []
     return {
         "categorie": KINDS[entry.kind][3],
         "type": TYPE_LABELS.get(entry.get("type", ""), ""),
         "thematique": list(dict.fromkeys(t.title for th in themes for t in _chain(view, th))),
         "territoire": [t.title for t in _chain(view, home[0])] if home else [],
+        "lieu": view.link(shown[0])["title"] if shown else "",  # shown with a result: where it is
     }
