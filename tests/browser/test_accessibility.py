@@ -19,7 +19,7 @@ from content_facts import entries
 pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SEGMENTS = {"actors": "acteurs", "places": "lieux", "programmes": "programmes",
             "territories": "territoires", "themes": "thematiques"}
 
@@ -52,7 +52,8 @@ def axe_page(browser):
 
 
 def run_axe(page) -> list[dict]:
-    """axe-core violations for the WCAG 2.0 / 2.1 A and AA rules, on the page as it is now."""
+    """axe-core violations for the WCAG 2.0 / 2.1 A and AA rules and axe's best practices (landmarks
+    with distinct names, heading order…), on the page as it is now."""
     return page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
         .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             targets: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(1).join(' ').trim())})))""",
@@ -78,7 +79,7 @@ def test_axe_finds_no_violation_in_light_and_dark(axe_page, real_server: str, ur
     if url.startswith("recherche/?q="):
         page.wait_for_selector(".search-results li")  # the results are part of what is checked
     if page.locator("[data-map]").count():
-        page.wait_for_selector("[data-map] .leaflet-marker-icon")  # the drawn map is checked too
+        page.wait_for_selector("[data-map] .leaflet-outlines-pane path", state="attached")  # the drawn map too
     page.add_script_tag(path=str(AXE))
     found = {}
     for scheme in ("light", "dark"):

@@ -92,7 +92,7 @@
     var index = load("index.json");
     var france = null;
     var cells = {}; // file name -> {lines, names} once loaded
-    var names = L.layerGroup([], {pane: "labels"}).addTo(map);
+    var labelPane = map.getPane("labels");
     map.attributionControl.addAttribution(CREDIT);
 
     function lines(data) {
@@ -129,11 +129,12 @@
       return wanted;
     }
 
-    /* Names largest first, each where it does not overlap one already placed. */
+    /* Names largest first, each where it does not overlap one already placed (plain text in
+       their own pane, placed again after each move; hidden while a zoom animates). */
     function place(candidates) {
-      names.clearLayers();
       var view = map.getBounds();
       var taken = [];
+      var spans = [];
       candidates.forEach(function (c) {
         if (!view.contains(c.at)) {
           return;
@@ -145,11 +146,15 @@
           return;
         }
         taken.push(box);
-        names.addLayer(L.marker(c.at, {
-          icon: L.divIcon({className: "map-label map-label-" + c.niveau, html: "<span>" + escapeHtml(c.name) + "</span>", iconSize: [0, 0]}),
-          interactive: false, keyboard: false, pane: "labels"
-        }));
+        var at = map.latLngToLayerPoint(c.at);
+        var span = document.createElement("span");
+        span.className = "map-label map-label-" + c.niveau;
+        span.textContent = c.name;
+        span.style.left = at.x + "px";
+        span.style.top = at.y + "px";
+        spans.push(span);
       });
+      labelPane.replaceChildren.apply(labelPane, spans);
     }
 
     function show(wanted) {
