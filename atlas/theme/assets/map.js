@@ -240,7 +240,7 @@
       if (key === "Enter" || key === " " || key === "Spacebar") {
         e.originalEvent.preventDefault(); // no keypress: markercluster's own Enter handling stays out
         focusInside(e.layer);
-        group.fire("clusterclick", {layer: e.layer});
+        group.fire("click", {layer: e.layer}); // markercluster names it « clusterclick » and opens the group
       }
     });
     group.on("keydown", function (e) {
