@@ -104,6 +104,19 @@ def test_axe_sees_a_contrast_fault_of_the_dark_scheme_only(axe_page, real_server
     assert found[0]["targets"][0].startswith(".lead ::")
 
 
+def test_axe_sees_two_search_landmarks_with_the_same_name(axe_page, real_server: str) -> None:
+    """Guards the run above: best-practice rules are on, so two search forms named alike (as the
+    header's and the search page's were) are reported."""
+    page = axe_page
+    page.emulate_media(color_scheme="light")
+    page.goto(real_server + "recherche/")
+    page.wait_for_selector("[data-search][data-ready]")
+    page.add_script_tag(path=str(AXE))
+    assert run_axe(page) == []
+    page.evaluate("document.querySelectorAll('[role=search]').forEach(f => f.removeAttribute('aria-label'))")
+    assert "landmark-unique" in [v["id"] for v in run_axe(page)]
+
+
 def open_a_popup(page) -> None:
     """Open the popup of a place on the map (spread a cluster first when every place is in one)."""
     page.wait_for_selector(".leaflet-marker-pane .leaflet-marker-icon")
