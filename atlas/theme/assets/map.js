@@ -278,7 +278,7 @@
   function init(container, maps) {
     var list = document.getElementById(container.dataset.points);
     var items = list ? Array.prototype.slice.call(list.querySelectorAll(":scope > li[data-lat]")) : [];
-    if (!(items.length || container.dataset.bounds) || typeof L === "undefined") {
+    if (!(items.length || container.dataset.bounds)) {
       return;
     }
     container.hidden = false;
@@ -292,20 +292,7 @@
         close.title = "Fermer";
       }
     });
-    var group = L.markerClusterGroup
-      ? L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40, iconCreateFunction: clusterIcon})
-      : L.featureGroup();
-    var bounds = [];
-    items.forEach(function (item) {
-      var at = [parseFloat(item.dataset.lat), parseFloat(item.dataset.lon)];
-      var title = item.dataset.title;
-      var marker = L.marker(at, {title: title, alt: title, keyboard: true});
-      marker.bindPopup(popup(item), {maxHeight: 320});
-      group.addLayer(marker);
-      bounds.push(at);
-    });
-    map.addLayer(group);
-    keyboard(map, group);
+    var bounds = items.map(function (item) { return [parseFloat(item.dataset.lat), parseFloat(item.dataset.lon)]; });
     var box = container.dataset.bounds ? container.dataset.bounds.split(",").map(parseFloat) : null;
     if (box) { // the territory itself, and any of its places outside it
       map.fitBounds(L.latLngBounds([[box[1], box[0]], [box[3], box[2]]].concat(bounds)), {padding: [20, 20]});
@@ -314,7 +301,6 @@
     } else {
       map.fitBounds(bounds, {padding: [30, 30], maxZoom: 13});
     }
-    outlines(map, container);
     var entry = {map: map, container: container, consent: null};
     if (sameOrigin(container.dataset.tiles) || consented()) {
       addTiles(map, container);
@@ -322,6 +308,21 @@
       entry.consent = tilesButton(map, container, maps);
     }
     maps.push(entry);
+    // The markers, then the outlines, each in a task of its own: the page stays responsive.
+    setTimeout(function () {
+      var group = L.markerClusterGroup
+        ? L.markerClusterGroup({showCoverageOnHover: false, maxClusterRadius: 40, iconCreateFunction: clusterIcon})
+        : L.featureGroup();
+      items.forEach(function (item, i) {
+        var title = item.dataset.title;
+        var marker = L.marker(bounds[i], {title: title, alt: title, keyboard: true});
+        marker.bindPopup(popup(item), {maxHeight: 320});
+        group.addLayer(marker);
+      });
+      map.addLayer(group);
+      keyboard(map, group);
+      setTimeout(function () { outlines(map, container); }, 0);
+    }, 0);
   }
 
   function start() {
@@ -331,41 +332,82 @@
     });
   }
 
-  // The map's stylesheets, beside this script: fetched only when there is a map to draw, and
-  // the map is drawn once they are in (or have failed: the list of places is still there).
+  // Leaflet and its stylesheets, beside this script: fetched only when a map is about to be seen
+  // (a map far down an entry page costs nothing to a reader who does not scroll to it), and the
+  // maps are drawn once they are in. If they fail, the list of places is still there.
   var STYLES = ["vendor/leaflet/leaflet.css", "vendor/leaflet.markercluster/MarkerCluster.css",
                 "vendor/leaflet.markercluster/MarkerCluster.Default.css", "map.css"];
-  function withStyles(then) {
-    var waiting = STYLES.length;
+  var SCRIPTS = ["vendor/leaflet/leaflet.js", "vendor/leaflet.markercluster/leaflet.markercluster.js"];
+  var NEAR = "800px 0px"; // how close to the window a map starts loading
+
+  function fetchAll(then) {
+    var waiting = STYLES.length + 1;
+    function one() {
+      waiting -= 1;
+      if (waiting === 0) {
+        then();
+      }
+    }
     STYLES.forEach(function (path) {
       var link = document.createElement("link");
       link.rel = "stylesheet";
       link.href = new URL(path, here).href;
-      link.onload = link.onerror = function () {
-        waiting -= 1;
-        if (waiting === 0) {
-          then();
-        }
-      };
+      link.onload = link.onerror = one;
       document.head.appendChild(link);
+    });
+    (function next(i) { // in order: markercluster extends Leaflet
+      if (i === SCRIPTS.length) {
+        one();
+        return;
+      }
+      var script = document.createElement("script");
+      script.src = new URL(SCRIPTS[i], here).href;
+      script.onload = function () { next(i + 1); };
+      script.onerror = one;
+      document.head.appendChild(script);
+    })(0);
+  }
+
+  function drawable(c) {
+    var list = c.dataset.points && document.getElementById(c.dataset.points);
+    return Boolean(c.dataset.bounds || (list && list.querySelector(":scope > li[data-lat]")));
+  }
+
+  function draw(containers) {
+    fetchAll(function () {
+      if (typeof L === "undefined") {
+        containers.forEach(function (c) { c.remove(); });
+      } else {
+        start();
+      }
     });
   }
 
   function ready() {
     // With scripting on, style.css keeps each map's place (hidden) from the first paint, so that
     // nothing moves when the map is drawn. A map that cannot be drawn gives its place back.
-    var drawn = 0;
+    var containers = [];
     Array.prototype.forEach.call(document.querySelectorAll("[data-map]"), function (c) {
-      var list = c.dataset.points && document.getElementById(c.dataset.points);
-      if (typeof L === "undefined" || !(c.dataset.bounds || (list && list.querySelector(":scope > li[data-lat]")))) {
-        c.remove();
+      if (drawable(c)) {
+        containers.push(c);
       } else {
-        drawn += 1;
+        c.remove();
       }
     });
-    if (drawn) {
-      withStyles(start);
+    if (!containers.length) {
+      return;
     }
+    if (!("IntersectionObserver" in window)) {
+      draw(containers);
+      return;
+    }
+    var watcher = new IntersectionObserver(function (seen) {
+      if (seen.some(function (e) { return e.isIntersecting; })) {
+        watcher.disconnect();
+        draw(containers);
+      }
+    }, {rootMargin: NEAR});
+    containers.forEach(function (c) { watcher.observe(c); });
   }
 
   if (document.readyState === "loading") {
