@@ -47,6 +47,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--open", action="store_true", help="open the browser")
+    s.add_argument("--search", action="store_true", help="build the Pagefind index too, and after every change")
     n = sub.add_parser("new", help="scaffold a new entry", description="Create content/<kind>/<slug>.md "
                        "with every field of the kind, commented in French.")
     n.add_argument("kind", help="acteur, lieu, programme, territoire, thematique (or the folder name)")

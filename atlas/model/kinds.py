@@ -110,6 +110,8 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("type", "enum", "Échelon.", choices=TERRITORY_TYPES, example="commune"),
         Field("parent", "ref", "Territoire englobant.", ref="territories", example="nom-du-territoire-englobant"),
         Field("geo", "geo", "Centre approximatif : {lat, lon}.", example={"lat": 46.60, "lon": 1.89}),
+        Field("code", "str", "Code officiel géographique de l'Insee (commune, département ou région).",
+              example="64445"),
     ),
     "themes": COMMON + (
         Field("parent", "ref", "Thématique englobante.", ref="themes", example=""),

@@ -7,11 +7,13 @@ actor's point only on where the actor is (positions.whereabouts).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..link.graph import sort_key
 from ..model.kinds import ENTRY_KINDS, KINDS, TYPE_LABELS, Entry
 from ..outputs.opendata import COLUMNS, FOLDER, LICENCE_URLS, file_name
+from .outlines import of_territory
 from .positions import actor_positions, whereabouts
 from .view import View, entry_url
 
@@ -69,6 +71,18 @@ def entry_points(view: View, entry: Entry) -> list[dict[str, Any]]:
         return points(view, by_title([e for e in inside if e.kind == "places"],
                                      [e for e in inside if e.kind == "actors"]))
     return []
+
+
+def entry_outline(view: View, entry: Entry) -> dict[str, str] | None:
+    """What a territory's map outlines and zooms to (its commune, département, région or France)."""
+    if entry.kind != "territories":
+        return None
+    found = of_territory(view.fields(entry))
+    if found is None:
+        return None
+    geometry = json.dumps(found.geometry, separators=(",", ":")) if found.geometry else ""
+    return {"nom": found.nom, "niveau": found.niveau, "geometry": geometry,
+            "bounds": ",".join(f"{v:g}" for v in found.bounds)}
 
 
 def _chain(view: View, entry: Entry) -> list[Entry]:
@@ -142,14 +156,18 @@ def search_filters(view: View, entry: Entry) -> dict[str, Any]:
     """Pagefind filter values of an entry page (titles, as the search page shows them).
 
     A territory or theme counts with its ancestors, and a territory or theme page with itself,
-    so filtering by « Lille » finds what is in Lille-Moulins too.
+    so filtering by « Lille » finds what is in Lille-Moulins too. `lieu` is the one territory a
+    result shows: the entry's own, or a territory's parent.
     """
     home = [entry] if entry.kind == "territories" else view.atlas.refs(entry, "territory") \
         if "territory" in entry.values else []
     themes = [entry] if entry.kind == "themes" else view.atlas.refs(entry, "themes")
+    where = "parent" if entry.kind == "territories" else "territory"
+    shown = view.atlas.refs(entry, where) if where in entry.values else []
     return {
         "categorie": KINDS[entry.kind][3],
         "type": TYPE_LABELS.get(entry.get("type", ""), ""),
         "thematique": list(dict.fromkeys(t.title for th in themes for t in _chain(view, th))),
         "territoire": [t.title for t in _chain(view, home[0])] if home else [],
+        "lieu": view.link(shown[0])["title"] if shown else "",  # shown with a result: where it is
     }

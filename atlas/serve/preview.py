@@ -57,12 +57,13 @@ class Preview:
     saved once when the server stops so that the next start is a no-change build.
     """
 
-    def __init__(self, root: Path, out: Path, drafts: bool = False, strict: bool = False) -> None:
+    def __init__(self, root: Path, out: Path, drafts: bool = False, strict: bool = False,
+                 search: bool = False) -> None:
         self.root, self.out = root, out
+        # The search index is opt-in (`serve --search`): it costs more than the rest of a rebuild
+        # together. With it, every rebuild that changes a page indexes the preview again.
         self.options = Options(root=root, out=out, base_url="/", drafts=drafts, strict=strict,
-                               use_cache=False)
-        if hasattr(self.options, "search"):
-            self.options.search = False  # a search index costs more than the rest of a rebuild together
+                               use_cache=False, search=search)
         self.cache = Cache.load(root, out)
 
     def build(self) -> Outcome:

@@ -19,7 +19,7 @@ from content_facts import entries
 pytestmark = pytest.mark.browser
 
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 SEGMENTS = {"actors": "acteurs", "places": "lieux", "programmes": "programmes",
             "territories": "territoires", "themes": "thematiques"}
 
@@ -52,7 +52,8 @@ def axe_page(browser):
 
 
 def run_axe(page) -> list[dict]:
-    """axe-core violations for the WCAG 2.0 / 2.1 A and AA rules, on the page as it is now."""
+    """axe-core violations for the WCAG 2.0 / 2.1 A and AA rules and axe's best practices (landmarks
+    with distinct names, heading order…), on the page as it is now."""
     return page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
         .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
             targets: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(1).join(' ').trim())})))""",
@@ -78,7 +79,7 @@ def test_axe_finds_no_violation_in_light_and_dark(axe_page, real_server: str, ur
     if url.startswith("recherche/?q="):
         page.wait_for_selector(".search-results li")  # the results are part of what is checked
     if page.locator("[data-map]").count():
-        page.wait_for_selector("[data-map] .leaflet-marker-icon")  # the drawn map is checked too
+        page.wait_for_selector("[data-map] .leaflet-outlines-pane path", state="attached")  # the drawn map too
     page.add_script_tag(path=str(AXE))
     found = {}
     for scheme in ("light", "dark"):
@@ -101,6 +102,19 @@ def test_axe_sees_a_contrast_fault_of_the_dark_scheme_only(axe_page, real_server
     found = run_axe(page)
     assert [v["id"] for v in found] == ["color-contrast"]
     assert found[0]["targets"][0].startswith(".lead ::")
+
+
+def test_axe_sees_two_search_landmarks_with_the_same_name(axe_page, real_server: str) -> None:
+    """Guards the run above: best-practice rules are on, so two search forms named alike (as the
+    header's and the search page's were) are reported."""
+    page = axe_page
+    page.emulate_media(color_scheme="light")
+    page.goto(real_server + "recherche/")
+    page.wait_for_selector("[data-search][data-ready]")
+    page.add_script_tag(path=str(AXE))
+    assert run_axe(page) == []
+    page.evaluate("document.querySelectorAll('[role=search]').forEach(f => f.removeAttribute('aria-label'))")
+    assert "landmark-unique" in [v["id"] for v in run_axe(page)]
 
 
 def open_a_popup(page) -> None:
@@ -134,6 +148,7 @@ def test_axe_finds_no_violation_with_a_map_popup_open(axe_page, real_server: str
 def test_map_controls_speak_french(page, real_server: str) -> None:
     """Leaflet labels its buttons in English; on a French page they must be French (WCAG 3.1.2)."""
     page.goto(real_server + "carte/")
+    page.wait_for_selector(".leaflet-control-zoom a")  # Leaflet comes once the map is near the window
     labels = page.locator(".leaflet-control-zoom a").evaluate_all("as => as.map(a => a.getAttribute('aria-label'))")
     assert labels == ["Zoom avant", "Zoom arrière"]
     open_a_popup(page)
