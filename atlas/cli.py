@@ -67,6 +67,9 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--base-url", help="base URL for the builds --git makes")
     d.add_argument("--limit", type=int, default=200, help="pages listed per group (default: 200)")
     d.add_argument("--root", type=Path, default=Path("."))
+    from .tools.importer import add_parser as add_import
+
+    add_import(sub)
     return p
 
 
@@ -126,6 +129,10 @@ def main(argv: list[str] | None = None) -> int:
             from .tools.sitediff import command as diff
 
             return diff(args)
+        if args.command == "import":
+            from .tools.importer import command as import_command
+
+            return import_command(args)
     except AtlasError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
