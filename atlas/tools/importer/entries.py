@@ -10,11 +10,13 @@ and validator, so a value the model refuses is the row's error, not a broken bui
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any
 
+from ...model.kinds import field_map
 from ...model.problems import Problem
-from ...read.source import parse_bytes, slugify
+from ...read.source import RawEntry, slugify
 from ...read.validate import validate
 from .columns import NEW_FIELDS
 from .sync import Merge
@@ -50,14 +52,13 @@ def unique_slug(title: str, kind: str, taken: set[str]) -> str:
     return slug
 
 
-def model_problems(kind: str, slug: str, text: str) -> list[Problem]:
-    """What the content model says about an entry text, but « unknown field » for FIELDS.md fields.
-
-    Until the content model declares those fields they are warnings there; values.py checks them.
-    """
-    raw = parse_bytes(text.encode("utf-8"), kind, slug, f"content/{kind}/{slug}.md")
-    _, problems = validate(raw)
-    return [p for p in problems if not (p.message == "unknown field" and p.field in NEW_FIELDS)]
+def model_problems(kind: str, slug: str, values: dict[str, Any], body: str) -> list[Problem]:
+    """What the content model says about an entry's values (as its text reads back: yamltext's
+    invariant), FIELDS.md's fields apart until the model declares them (values.py checks them)."""
+    declared = field_map(kind)
+    data = {k: x for k, x in values.items() if k in declared or k not in NEW_FIELDS}  # validate reads only
+    raw = RawEntry(kind, slug, f"content/{kind}/{slug}.md", data, {}, {}, body, 1, "")
+    return validate(raw)[1]
 
 
 def update_text(text: str, kind: str, merge: Merge, cited: dict[str, str], current: dict[str, Any],
@@ -80,13 +81,15 @@ def update_text(text: str, kind: str, merge: Merge, cited: dict[str, str], curre
     return edit(text, kind, changes, merge.body)
 
 
-def write_new(path: Path, text: str) -> None:
-    """Create the file; never overwrite one (« x »: a file that appeared since the check is kept)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8", newline="\n") as handle:
-        handle.write(text)
+def write_new(path: Path, data: bytes) -> None:
+    """Create the file; never overwrite one (O_EXCL: a file that appeared since the check is kept)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    try:
+        os.write(fd, data)
+    finally:
+        os.close(fd)
 
 
-def write_over(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="\n")
+def write_over(path: Path, data: bytes) -> None:
+    path.write_bytes(data)
 

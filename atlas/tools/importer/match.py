@@ -1,7 +1,7 @@
 """Duplicates: the same SIRET or RNA is the same structure; a close name nearby is a potential duplicate.
 
 Names are compared folded (accents, case, punctuation and articles aside: « Les Petites Cantines »
-= « petites cantines (les) »), with rapidfuzz's token-sort ratio, among the entries and rows that
+= « petites cantines (les) »), with rapidfuzz's token-sort ratio, their numbers equal, among the entries and rows that
 share the postcode or lie within 200 m; candidates come from a postcode index and a grid of
 ~250 m cells, so matching 10,000 rows costs what their neighbourhoods hold, not 10,000².
 """
@@ -24,6 +24,7 @@ NEAR_M = 200  # metres within which two positions are « the same place »
 CELL = 0.0025  # degrees of latitude per grid cell (~280 m), so neighbours within NEAR_M are in the 3×3 block
 _ARTICLES = re.compile(r"\b(?:le|la|les|l|un|une|des|the)\b")
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class Match:
 def name_key(title: str) -> str:
     """The name as compared: folded, without punctuation and articles."""
     return " ".join(_ARTICLES.sub(" ", _NOT_WORD.sub(" ", v.fold(title).replace("'", " "))).split())
+
+
+def _numbers(key: str) -> list[str]:
+    """The numbers of a name: « Restos du cœur 12 » and « … 13 » are two places, however close."""
+    return _DIGITS.findall(key)
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -85,10 +91,10 @@ class Matcher:
         postcode = str(fields.get("postcode") or "")
         if postcode in self.by_postcode:
             keys, refs = self.by_postcode[postcode]
-            best = process.extractOne(key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR,
-                                      processor=None)
-            if best is not None:
-                return Match(refs[best[2]], f"nom proche, même code postal {postcode}", False)
+            for _, _, index in process.extract(key, keys, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR,
+                                               processor=None, limit=5):
+                if _numbers(keys[index]) == _numbers(key):
+                    return Match(refs[index], f"nom proche, même code postal {postcode}", False)
         geo = fields.get("geo")
         if isinstance(geo, dict):
             row, col = _cell(geo["lat"], geo["lon"])
@@ -96,6 +102,7 @@ class Matcher:
                 for dc in (-1, 0, 1):
                     for other, ref, lat, lon in self.by_cell.get((row + dr, col + dc), ()):
                         metres = distance_m(geo["lat"], geo["lon"], lat, lon)
-                        if metres < NEAR_M and fuzz.token_sort_ratio(key, other, processor=None) >= SIMILAR:
+                        if (metres < NEAR_M and fuzz.token_sort_ratio(key, other, processor=None) >= SIMILAR
+                                and _numbers(other) == _numbers(key)):
                             return Match(ref, f"nom proche, à {metres:.0f} m", False)
         return None

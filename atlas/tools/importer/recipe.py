@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -23,7 +23,7 @@ from .match import Matcher, Ref
 from .progress import Progress
 from .report import Outcome
 from .rows import ERROR, Candidate, Finding, column_plan, convert
-from .state import Record, State, body_digest
+from .state import Record, State, body_digest, file_digest
 from .sync import merge
 from .table import Table, read_table
 from .yamltext import render_entry
@@ -37,8 +37,8 @@ class ImportStop(Exception):
 class Plan:
     """What will be written: new files with their text, edits, and the state to record."""
 
-    creates: list[tuple[Path, str]] = field(default_factory=list)
-    edits: list[tuple[Path, str]] = field(default_factory=list)
+    creates: list[tuple[Path, bytes]] = field(default_factory=list)
+    edits: list[tuple[Path, bytes]] = field(default_factory=list)
 
 
 def source_slug(options: ImportOptions) -> str:
@@ -49,10 +49,10 @@ def source_slug(options: ImportOptions) -> str:
 def run(options: ImportOptions, stream: TextIO = sys.stderr) -> Outcome:
     """Do the import (or say what it would do); the Outcome is the report."""
     table = read_table(options.file, options.format)
-    atlas = existing.load(options.root)
-    mapping = load_map(options.map, options.kind, atlas)
     source = source_slug(options)
     state = states.load_state(options.root, source)
+    atlas = existing.load(options.root, {r.file: (source, ident, r) for ident, r in state.entries.items()})
+    mapping = load_map(options.map, options.kind, atlas)
     outcome = Outcome(options.file.name, options.kind, source, states.path_of(options.root, source)
                       .relative_to(options.root).as_posix(), table.format, table.details, table.unit,
                       rows=len(table.rows), notes=list(table.notes), dry_run=options.dry_run,
@@ -77,11 +77,12 @@ def run(options: ImportOptions, stream: TextIO = sys.stderr) -> Outcome:
     if outcome.blocked or options.dry_run:
         return outcome
     progress.stage("écriture")
-    for i, (path, text) in enumerate(writes.creates):
-        write_new(path, text)
+    (options.root / "content" / options.kind).mkdir(parents=True, exist_ok=True)
+    for i, (path, data) in enumerate(writes.creates):
+        write_new(path, data)
         progress.step(i + 1)
-    for path, text in writes.edits:
-        write_over(path, text)
+    for path, data in writes.edits:
+        write_over(path, data)
     progress.finish()
     outcome.wrote_state = states.save_state(options.root, state, options.today)
     return outcome
@@ -148,11 +149,10 @@ def decide(candidates: list[Candidate], atlas: existing.Atlas, state: State, opt
                 outcome.findings.append(Finding(c.row, "", f"identifiant {c.ident} déjà vu {outcome.unit} {seen[c.ident]}",
                                                 "chaque ligne de la source doit avoir son propre identifiant"))
                 continue
-            if c.ident_kind == "siret" or not options.allow_duplicates:
-                outcome.skipped.append((c.row, f"même {'SIRET' if c.ident_kind == 'siret' else 'nom et code postal'} "
-                                        f"que {outcome.unit} {seen[c.ident]}"))
+            if c.ident_kind == "siret":
+                outcome.skipped.append((c.row, f"même SIRET que {outcome.unit} {seen[c.ident]}"))
                 continue
-            c.ident = f"{c.ident}-{sum(1 for k in seen if k.startswith(c.ident))+1}"
+            c.ident = next(f"{c.ident}-{n}" for n in range(2, len(seen) + 3) if f"{c.ident}-{n}" not in seen)
         seen[c.ident] = c.row
         known = ours.get(c.ident)
         record = state.entries.get(c.ident)
@@ -183,15 +183,15 @@ def _create(c: Candidate, atlas: existing.Atlas, state: State, kind: str, source
             outcome: Outcome, plan: Plan, title: str, url: str) -> None:
     slug = unique_slug(str(c.fields["title"]), kind, atlas.files)
     values = new_values(c.fields, source, c.ident, citation(title, url, c.cite, today), today)
-    text = render_entry(kind, values, c.body)
-    refused = model_problems(kind, slug, text)
+    refused = model_problems(kind, slug, values, c.body)
     if refused:
         atlas.files.discard(f"{kind}/{slug}")
         outcome.findings += [Finding(c.row, p.field, f"refusé par le modèle : {p.message}", p.hint) for p in refused]
         return
     rel = f"content/{kind}/{slug}.md"
-    plan.creates.append((atlas.root / rel, text))
-    state.entries[c.ident] = Record(rel, dict(c.fields), body_digest(c.body))
+    data = render_entry(kind, values, c.body).encode("utf-8")
+    plan.creates.append((atlas.root / rel, data))
+    state.entries[c.ident] = Record(rel, dict(c.fields), body_digest(c.body), file_digest(data))
     outcome.created.append((c.row, rel))
 
 
@@ -199,27 +199,32 @@ def _update(c: Candidate, known: existing.Known | None, record: Record | None, a
             state: State, options: ImportOptions, outcome: Outcome, plan: Plan, title: str) -> None:
     rel = known.path if known else record.file  # type: ignore[union-attr]
     path = options.root / rel
-    if not path.is_file():
-        outcome.skipped.append((c.row, f"{rel} a été supprimée depuis l'import : pas recréée"))
-        return
-    text = path.read_text(encoding="utf-8")
-    raw = parse_bytes(text.encode("utf-8"), options.kind, path.stem, rel)
-    result = merge(record, raw.data, raw.body, c.fields, c.body, rel)
+    if known is None:  # in the state, but no entry holds its origin: removed, or its origin edited away
+        if not path.is_file():
+            outcome.skipped.append((c.row, f"{rel} a été supprimée depuis l'import : pas recréée"))
+            return
+        raw = parse_bytes(path.read_bytes(), options.kind, path.stem, rel)
+        known = existing.Known(options.kind, path.stem, rel, raw.data, raw.body)
+    body = record.body if known.trusted and record else body_digest(known.body)
+    result = merge(record, known.data, body, c.fields, c.body, rel)
     outcome.conflicts += [(rel, name, mine, theirs) for name, mine, theirs in result.conflicts]
     if result.kept:
         outcome.kept.append((rel, result.kept))
+    kept = replace(result.record, digest=record.digest if record else "")  # type: ignore[arg-type]
     if not result.changed:
-        state.entries[c.ident] = result.record  # type: ignore[assignment]
+        state.entries[c.ident] = kept
         outcome.unchanged += 1
         return
+    data = path.read_bytes()
+    raw = parse_bytes(data, options.kind, path.stem, rel)  # the file as it is, comments and all
     cited = citation(title, options.source_url, c.cite, options.today)
-    new_text = update_text(text, options.kind, result, cited, raw.data, options.today)
-    refused = model_problems(options.kind, path.stem, new_text)
+    new_text = update_text(data.decode("utf-8"), options.kind, result, cited, raw.data, options.today)
+    after = parse_bytes(new_text.encode("utf-8"), options.kind, path.stem, rel)
+    refused = after.problems or model_problems(options.kind, path.stem, after.data, after.body)
     if refused:
         outcome.findings += [Finding(c.row, p.field, f"refusé par le modèle : {p.message}", p.hint, ERROR)
                              for p in refused]
         return
-    plan.edits.append((path, new_text))
-    state.entries[c.ident] = result.record  # type: ignore[assignment]
+    plan.edits.append((path, new_text.encode("utf-8")))
+    state.entries[c.ident] = replace(kept, digest=file_digest(new_text.encode("utf-8")))
     outcome.updated.append((c.row, rel, list(result.changes) + (["texte"] if result.body is not None else [])))
-

@@ -1,8 +1,10 @@
 """imports/<source>.yaml: what the last import of a source wrote, so a re-import knows what people edited.
 
 One line per entry, keyed by the row's identity in the source (its own id, its SIRET, or a hash of
-name and postcode), holding the entry's file, the fields as last imported and a digest of the body
-as last imported. A field whose current value differs from the one recorded was edited by a
+name and postcode), holding the entry's file, the fields as last imported, a digest of the body
+as last imported and a digest of the file as the import left it (a file still equal to it was
+not touched since: it need not be read again). Each entry line is a JSON object (JSON is YAML's
+flow style), read back line by line, exactly, whatever the values. A field whose current value differs from the one recorded was edited by a
 person since: `--update` keeps it. The file is committed with the atlas; it is rewritten only when
 an import changes something, in a stable order, so a re-import that changes nothing changes no byte.
 """
@@ -11,27 +13,28 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...read.source import parse_yaml
-from .yamltext import inline, scalar
 
 FOLDER = "imports"
 
 
 @dataclass
 class Record:
-    """One entry as last imported: its file, its imported fields and the digest of its body."""
+    """One entry as last imported: its file, its imported fields, digests of its body and file."""
 
     file: str
     fields: dict[str, Any]
     body: str  # digest of the body as imported ('' when the import gave none)
+    digest: str = ""  # digest of the file's bytes as the import wrote them
 
     def line(self) -> str:
-        return inline({"file": self.file, "fields": self.fields, "body": self.body})
+        return json.dumps({"file": self.file, "fields": self.fields, "body": self.body, "digest": self.digest},
+                          ensure_ascii=False)
 
 
 @dataclass
@@ -51,6 +54,10 @@ def path_of(root: Path, source: str) -> Path:
     return root / FOLDER / f"{source}.yaml"
 
 
+def file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
 def body_digest(body: str) -> str:
     """The digest a body is compared by: its text without surrounding blank lines."""
     text = body.strip()
@@ -62,27 +69,35 @@ def load_state(root: Path, source: str) -> State:
     path = path_of(root, source)
     if not path.is_file():
         return State(source)
-    problems: list = []
-    data, _, _ = parse_yaml(path.read_text(encoding="utf-8"), str(path), 0, problems)
-    if problems:
-        raise ValueError(f"{path}: {problems[0].message} (line {problems[0].line})")
-    entries = {str(key): Record(str(rec.get("file", "")), dict(rec.get("fields") or {}), str(rec.get("body") or ""))
-               for key, rec in (data.get("entries") or {}).items() if isinstance(rec, dict)}
-    return State(source, str(data.get("title") or ""), str(data.get("url") or ""), str(data.get("kind") or "actors"),
-                 str(data.get("imported") or ""), entries, exists=True)
+    head: dict[str, Any] = {}
+    entries: dict[str, Record] = {}
+    decoder = json.JSONDecoder()
+    for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1):
+        try:
+            if line.startswith("  "):
+                key, end = decoder.raw_decode(line, 2)
+                record, _ = decoder.raw_decode(line, end + 2)
+                entries[str(key)] = Record(record["file"], record["fields"], record["body"], record.get("digest", ""))
+            elif line and not line.startswith("#") and ":" in line:
+                name, _, value = line.partition(":")
+                head[name] = json.loads(value) if value.strip() else None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ValueError(f"{path}:{number}: état illisible ({exc}) ; restaurez-le depuis git") from None
+    return State(source, str(head.get("title") or ""), str(head.get("url") or ""), str(head.get("kind") or "actors"),
+                 str(head.get("imported") or ""), entries, exists=True)
 
 
 def dump_state(state: State) -> str:
     """The file's text: a French header, the source's facts, then one entry a line, sorted by identity."""
     lines = [f"# État du dernier import de la source « {state.title or state.source} », écrit par",
              "# build.py import --update : ne le modifiez pas à la main (voir CONTRIBUTING.md, « Importer »).",
-             f"source: {scalar(state.source)}",
-             f"title: {scalar(state.title)}",
-             f"url: {scalar(state.url)}",
-             f"kind: {state.kind}",
-             f"imported: {scalar(state.imported)}",
+             f"source: {json.dumps(state.source)}",
+             f"title: {json.dumps(state.title, ensure_ascii=False)}",
+             f"url: {json.dumps(state.url, ensure_ascii=False)}",
+             f"kind: {json.dumps(state.kind)}",
+             f"imported: {json.dumps(state.imported)}",
              "entries:" if state.entries else "entries: {}"]
-    lines += [f"  {scalar(key)}: {state.entries[key].line()}" for key in sorted(state.entries)]
+    lines += [f"  {json.dumps(key, ensure_ascii=False)}: {state.entries[key].line()}" for key in sorted(state.entries)]
     return "\n".join(lines) + "\n"
 
 

@@ -69,7 +69,10 @@ class Merge:
 
 def merge(last: Record | None, current: dict[str, Any], current_body: str, new: dict[str, Any], new_body: str,
           file: str) -> Merge:
-    """The merge of one entry; `last` None (state lost) treats every value in the file as edited."""
+    """The merge of one entry; `last` None (state lost) treats every value in the file as edited.
+
+    `current_body` is the digest of the file's body (state.body_digest), `new_body` the row's text.
+    """
     out = Merge()
     recorded: dict[str, Any] = {}
     names = list(new) + [n for n in (last.fields if last else {}) if n not in new]
@@ -87,8 +90,8 @@ def merge(last: Record | None, current: dict[str, Any], current_body: str, new: 
             out.kept.append(name)
         if decision.record is not ABSENT:
             recorded[name] = decision.record
-    last_body = last.body if last else (UNKNOWN if current_body.strip() else "")
-    body = decide(last_body, body_digest(current_body), body_digest(new_body))
+    last_body = last.body if last else (UNKNOWN if current_body else "")
+    body = decide(last_body, current_body, body_digest(new_body))
     if body.write is not KEEP:
         out.body = new_body
     if body.conflict:

@@ -24,6 +24,7 @@ _PLAIN = re.compile(r"^[^\W_][\w .'’/()+«»\u00a0:#?=&%~@!*$;-]*(?<![ \u00a0:
 _STRUCTURE = re.compile(r": | #|:$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _STR = "tag:yaml.org,2002:str"
+_WORDS = {"yes", "no", "true", "false", "on", "off", "null", "y", "n"}
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
 DELETE = object()  # an edit that removes the field
 # Where the fields of FIELDS.md go while the model does not declare them yet: after the kind's type.
@@ -42,6 +43,8 @@ def scalar(value: Any) -> str:
         return json.dumps(value)
     text = str(value)
     if _PLAIN.match(text) and not _STRUCTURE.search(text):
+        if text[0].isalpha() and text.lower() not in _WORDS:
+            return text  # YAML's implicit types starting with a letter are only these words
         tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
         if tag == _STR or (_DATE.match(text) and tag.endswith(":timestamp")):  # the reader keeps dates as text
             return text
