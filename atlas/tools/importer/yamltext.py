@@ -8,6 +8,7 @@ comments, the order and the layout a person gave the rest of the file are kept b
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from typing import Any
@@ -67,20 +68,26 @@ def field_lines(name: str, value: Any) -> list[str]:
     return [f"{name}: {inline(value)}"]
 
 
-def field_order(kind: str) -> list[str]:
+@functools.lru_cache(maxsize=None)
+def field_order(kind: str) -> tuple[str, ...]:
     """The fields in the order `build.py new` writes them; FIELDS.md's not yet declared after `type`."""
     declared = [f.name for f in SCHEMAS[kind]]
     missing = [n for n in _NEW_ORDER if n not in declared and kind in NEW_FIELDS.get(n, ())]
     at = declared.index("type") + 1 if "type" in declared else len(declared)
     order = declared[:at] + missing + declared[at:]
-    return order + ([] if "origin" in order else ["origin"])
+    return tuple(order + ([] if "origin" in order else ["origin"]))
+
+
+@functools.lru_cache(maxsize=None)
+def _rank(kind: str) -> dict[str, int]:
+    return {name: i for i, name in enumerate(field_order(kind))}
 
 
 def render_entry(kind: str, values: dict[str, Any], body: str) -> str:
     """A new entry file: the fields in `new`'s order, the body after the closing '---'."""
-    order = field_order(kind)
+    rank = _rank(kind)
     lines = ["---"]
-    for name in sorted(values, key=lambda n: order.index(n) if n in order else len(order)):
+    for name in sorted(values, key=lambda n: rank.get(n, len(rank))):
         lines += field_lines(name, values[name])
     lines.append("---")
     text = "\n".join(lines) + "\n"
@@ -122,7 +129,7 @@ def edit(text: str, kind: str, changes: dict[str, Any], body: str | None = None)
     """The file with only the changed fields rewritten (DELETE removes one) and, if given, the body."""
     front, rest = split(text)
     blocks = _blocks(front)
-    order = field_order(kind)
+    rank = _rank(kind)
     present = {name for name, _ in blocks if name}
     for name, value in changes.items():
         if name in present:
@@ -132,7 +139,7 @@ def edit(text: str, kind: str, changes: dict[str, Any], body: str | None = None)
             else:
                 blocks[index] = (name, field_lines(name, value))
         elif value is not DELETE:
-            blocks.insert(_insert_at(blocks, name, order), (name, field_lines(name, value)))
+            blocks.insert(_insert_at(blocks, name, rank), (name, field_lines(name, value)))
             present.add(name)
     lines = ["---"] + [line for _, chunk in blocks for line in chunk] + ["---"]
     if body is None:
@@ -140,11 +147,11 @@ def edit(text: str, kind: str, changes: dict[str, Any], body: str | None = None)
     return "\n".join(lines) + "\n" + ("\n" + body.strip() + "\n" if body.strip() else "")
 
 
-def _insert_at(blocks: list[tuple[str | None, list[str]]], name: str, order: list[str]) -> int:
+def _insert_at(blocks: list[tuple[str | None, list[str]]], name: str, rank: dict[str, int]) -> int:
     """Before the first present field that comes after `name` in the kind's order, else at the end."""
-    rank = order.index(name) if name in order else len(order)
+    mine = rank.get(name, len(rank))
     for i, (other, _) in enumerate(blocks):
-        if other and (order.index(other) if other in order else len(order)) > rank:
+        if other and rank.get(other, len(rank)) > mine:
             return i
     last = max((i for i, (other, _) in enumerate(blocks) if other), default=len(blocks) - 1)
     return last + 1
