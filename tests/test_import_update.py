@@ -11,6 +11,7 @@ from pathlib import Path
 from atlas.read.source import parse_bytes
 from atlas.tools.importer import ImportOptions, run
 from atlas.tools.importer.report import text
+from atlas.tools.importer.state import dump_state, load_state
 from import_fixtures import BASE_FILES, COLUMNS, messy
 from conftest import write_tree
 
@@ -135,3 +136,14 @@ def test_lost_state_keeps_every_value_in_the_files(tmp_path):
     outcome = update(root, write_csv(path, rows.rows))
     assert front(root, created[2])["phone"] == "+33320103456"  # without a record, the file's value is the person's
     assert (created[2], "phone") in {(rel, name) for rel, name, _, _ in outcome.conflicts}
+
+
+def test_the_state_format_shown_in_contributing_is_the_one_read(tmp_path):
+    guide = (Path(__file__).resolve().parent.parent / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    shown = guide.split("**Le fichier d'état**")[1].split("```yaml\n")[1].split("```")[0]
+    write_tree(tmp_path, {"imports/annuaire-des-adherents.yaml": shown})
+    state = load_state(tmp_path, "annuaire-des-adherents")
+    assert state.title == "Annuaire des adhérents" and state.kind == "actors"
+    assert state.entries["73282932000074"].fields["postcode"] == "69120"
+    written = dump_state(state).split("\n", 2)[2]  # what an import writes, after its two comment lines
+    assert written == shown
