@@ -13,7 +13,7 @@ import pytest
 from atlas.cli import main
 from atlas.read.source import parse_bytes
 from atlas.tools.importer import ImportOptions, run, starting_map
-from atlas.tools.importer.report import markdown, text
+from atlas.tools.importer.report import text
 from import_fixtures import BASE_FILES, COLUMNS, accent_only, messy, valid_siret, write_ods
 from conftest import write_tree
 
@@ -289,3 +289,41 @@ def test_map_mistakes_are_reported_with_their_lines(tmp_path, capsys):
     assert f"{mapping}:4: types.SCOP: type « scopp » inconnu pour actors (vouliez-vous dire 'scop' ?)" in err
     assert f"{mapping}:6: themes.Économie circulaire: pas de fiche content/themes/economie-circulair.md" in err
     assert f"{mapping}:7: colums: section inconnue (vouliez-vous dire 'columns' ?)" in err
+
+
+def test_fixed_values_fill_empty_cells_and_are_checked(tmp_path, capsys):
+    root = atlas(tmp_path)
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps([{"nom": "Un", "commune": "Roubaix"}, {"nom": "Deux", "code_postal": "59100",
+                                                                      "thematiques": "Alimentation durable"}]),
+                    encoding="utf-8")
+    mapping = write_tree(tmp_path, {"map.yaml": """\
+        fixed:
+          territory: lille
+          themes: economie-circulaire
+          postcode: 59000
+          type: association
+        """}) / "map.yaml"
+    outcome = do_import(root, path, map=mapping)
+    one, two = (entry(root, rel) for _, rel in outcome.created)
+    assert (one["territory"], one["themes"], one["postcode"], one["type"]) == (
+        "lille", ["economie-circulaire"], "59000", "association")
+    assert (two["postcode"], two["themes"]) == ("59100", ["alimentation"])  # a filled cell wins
+    bad = write_tree(tmp_path, {"bad.yaml": "fixed:\n  postcode: 590\n  territory: lile\n"}) / "bad.yaml"
+    assert main(["import", str(path), "--root", str(root), "--map", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert f"{bad}:2: fixed.postcode: 590 n'est pas un code postal (cinq chiffres : 59000)" in err
+    assert f"{bad}:3: fixed.territory: pas de fiche content/territories/lile.md (vouliez-vous dire 'lille' ?)" in err
+
+
+def test_places_kind_uses_the_place_types(tmp_path):
+    root = atlas(tmp_path)
+    path = tmp_path / "lieux.json"
+    path.write_text(json.dumps([{"nom": "La Grappe", "typologie": "TIERS_LIEUX", "code_postal": "59000",
+                                 "latitude": 50.63, "longitude": 3.06},
+                                {"nom": "Le Local", "typologie": "ASSO", "rna": "W595012345"}]), encoding="utf-8")
+    outcome = do_import(root, path, kind="places", skip_invalid=True)
+    assert [rel for _, rel in outcome.created] == ["content/places/la-grappe.md"]
+    assert entry(root, "content/places/la-grappe.md")["type"] == "tiers-lieu"
+    assert "enregistrement 2, colonne typologie : type « ASSO » inconnu" in text(outcome)
+    assert outcome.unknown_columns == ["rna"]  # places have no RNA: said, not dropped silently

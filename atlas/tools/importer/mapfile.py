@@ -107,6 +107,13 @@ def load_map(path: Path | None, kind: str, atlas: Atlas) -> Mapping:
             problem = _check_value(name, str(item), kind, atlas) if name in REF_KINDS or name == "type" else None
             if problem:
                 problems.append(Problem(rel, lines.get(f"fixed.{name}", 1), f"fixed.{name}", *problem))
+        convert = TARGETS[name].convert
+        if convert is not None:  # checked as a cell would be: « postcode: 1000 » is 01000
+            try:
+                value = convert(value)
+            except v.Bad as bad:
+                problems.append(Problem(rel, lines.get(f"fixed.{name}", 1), f"fixed.{name}", bad.message, bad.hint))
+                continue
         mapping.fixed[str(name)] = value
     if [p for p in problems if p.severity != WARNING]:
         raise MapError(problems)

@@ -56,7 +56,7 @@ def _numbers(key: str) -> list[str]:
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
-    return int(math.floor(lat / CELL)), int(math.floor(lon / (CELL / max(0.2, math.cos(math.radians(lat))))))
+    return math.floor(lat / CELL), math.floor(lon / (CELL / max(0.2, math.cos(math.radians(lat)))))
 
 
 class Matcher:

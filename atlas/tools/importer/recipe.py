@@ -15,7 +15,7 @@ from typing import TextIO
 
 from ...read.source import parse_bytes, slugify
 from . import existing, geocode as ban, state as states
-from .columns import IGNORE, recognise
+from .columns import IGNORE
 from .entries import citation, model_problems, new_values, unique_slug, update_text, write_new, write_over
 from .mapfile import Mapping, load_map
 from .options import ImportOptions
@@ -100,9 +100,6 @@ def columns(table: Table, mapping: Mapping, kind: str, outcome: Outcome) -> dict
         raise ImportStop("aucune colonne ne donne le nom des fiches (nom, name, title, raison sociale…) ; "
                          "écrivez-la dans MAP.yaml, par exemple columns: {\"Raison sociale\": title} "
                          "(build.py import FICHIER --print-map en donne un point de départ)")
-    for column, target in plan.items():
-        if target and target != IGNORE and column not in mapping.columns and recognise(column, kind) != target:
-            outcome.notes.append(f"colonne « {column} » lue comme {target}")
     return plan
 
 

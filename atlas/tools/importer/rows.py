@@ -161,10 +161,10 @@ def convert(row: Row, plan: dict[str, str | None], mapping: Mapping, atlas: Atla
 
 
 def _fixed(fields: dict[str, Any], mapping: Mapping) -> None:
+    """MAP.yaml's fixed values, for the fields the row left empty (a list field takes one or a list)."""
     for name, value in mapping.fixed.items():
         if name not in fields:
-            fields[name] = list(value) if name in LISTS and isinstance(value, list) else (
-                [value] if name in LISTS else value)
+            fields[name] = value if name not in LISTS else list(value) if isinstance(value, list) else [value]
 
 
 def _references(fields: dict[str, Any], columns: dict[str, str], mapping: Mapping, atlas: Atlas, kind: str,
@@ -174,7 +174,7 @@ def _references(fields: dict[str, Any], columns: dict[str, str], mapping: Mappin
         found = resolve_type(v.clean_text(fields["type"]), kind, mapping)
         if found is None:
             findings.append(Finding(number, columns.get("type", "type"), f"type « {v.clean_text(fields['type'])} » "
-                                    "inconnu", f"ajoutez-le à MAP.yaml sous types: (valeurs : "
+                                    "inconnu", "ajoutez-le à MAP.yaml sous types: (valeurs : "
                                     + ", ".join(type_choices(kind)) + ", ignore)"))
             del fields["type"]
         elif found == IGNORE:
