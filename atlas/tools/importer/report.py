@@ -117,14 +117,14 @@ def sections(o: Outcome) -> list[tuple[str, list[str]]]:
          finding_lines(errors, o.unit)),
         ("Doublons possibles, non écrits (--allow-duplicates pour les écrire)",
          [f"{o.unit} {row} « {title} » ≈ {m.ref.where} « {m.ref.title} » ({m.reason})" for row, title, m in o.duplicates]),
-        ("Conflits : modifié à la main et dans la source ; la fiche est gardée telle quelle",
+        ("Conflits : modifié à la main et dans la source ; la valeur de la fiche est gardée",
          [f"{file}, {name} : la fiche dit « {_value(mine)} », la source dit « {_value(theirs)} »"
           for file, name, mine, theirs in o.conflicts]),
         ("Modifications à la main gardées (la source n'a pas changé)",
          [f"{file} : {', '.join(names)}" for file, names in o.kept]),
         ("Disparues de la source (gardées ; supprimez-les à la main si elles n'existent plus)",
          [f"{file} (identifiant {ident})" for ident, file in o.gone]),
-        ("Ignorées", [f"{o.unit} {row} : {why}" for row, why in o.skipped]),
+        ("Ignorées", finding_lines([Finding(row, "", why) for row, why in o.skipped], o.unit)),
         ("Avertissements", finding_lines(warnings, o.unit)),
         ("Sans position" + ("" if o.geocoded or o.geocode_requests else " (--geocode pour les géocoder)"),
          [_rows(o.unit, o.no_position)] if o.no_position else []),
@@ -145,7 +145,7 @@ def counts(o: Outcome) -> list[tuple[str, str]]:
             (f"Fiches {would}", str(len(o.created))),
             ("Fiches mises à jour" if not (o.dry_run or o.blocked) else "Fiches à mettre à jour", str(len(o.updated))),
             ("Fiches inchangées", str(o.unchanged)),
-            ("Lignes ignorées", str(len(o.skipped) + len(o.duplicates) + len(o.invalid_rows) * (not o.blocked)))]
+            ("Lignes ignorées", str(len(o.skipped) + len(o.duplicates)))]  # --skip-invalid lists errors in skipped
 
 
 def verdict(o: Outcome) -> str:
