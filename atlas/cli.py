@@ -94,6 +94,9 @@ def parser() -> argparse.ArgumentParser:
                    "(default: none; the publishing workflow passes GitHub Pages' own)")
     i.add_argument("--engine", help="requirement line for the engine in requirements.txt: a git URL, a path "
                    "to a clone or a wheel (default: this engine's repository at this version)")
+    from .tools.importer import add_parser as add_import
+
+    add_import(sub)
     return p
 
 
@@ -161,6 +164,10 @@ def main(argv: list[str] | None = None) -> int:
             from .tools.init import command as init
 
             return init(args)
+        if args.command == "import":
+            from .tools.importer import command as import_command
+
+            return import_command(args)
     except SettingsError as exc:  # every problem of atlas.yaml, as content problems are printed
         report = Report(exc.problems)
         _print_report(report, getattr(args, "format", "text"))

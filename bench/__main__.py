@@ -1,4 +1,5 @@
 """python -m bench [--sizes 10000 50000] [--hugo] [--search]: cold, no-change and one-edit builds.
+(`python -m bench import` times build.py import instead: bench/import_speed.py.)
 
 Generates synthetic atlases with ../shared/bench/gen_atlas.py, warms the file cache, then times
 whole `build.py build` processes (wall, CPU, peak memory of the process tree, pages rendered and
@@ -152,6 +153,10 @@ def median_run(runs: list[Run]) -> Run:
 
 
 def main() -> int:
+    if sys.argv[1:2] == ["import"]:  # python -m bench import: the import's own bench
+        from .import_speed import main as import_bench
+
+        return import_bench(sys.argv[2:])
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=[10000])
     p.add_argument("--repeat", type=int, default=3, help="runs per measure; the median is shown")

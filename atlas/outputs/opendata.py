@@ -201,7 +201,19 @@ def _entries(atlas: Atlas, kind: str) -> list[Entry]:
 
 
 def _cell(value: Any) -> str:
-    """A JSON value as CSV text: references by slug, lists joined by '|', dates ISO, booleans true/false."""
+    """A JSON value as CSV text: references by slug, lists joined by '|', dates ISO, booleans true/false.
+
+    A text a spreadsheet would run as a formula (first character = + - @ tab or CR) gets a leading
+    ' (OWASP, CSV injection): a title `=HYPERLINK(...)` is shown, never run. Numbers are left as numbers.
+    """
+    text = _text(value)
+    return "'" + text if text[:1] in _FORMULA and not isinstance(value, (int, float)) else text
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -209,7 +221,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("id", value.get("titre", "")))
     if isinstance(value, (list, tuple)):
-        return LIST_SEPARATOR.join(_cell(v) for v in value)
+        return LIST_SEPARATOR.join(_text(v) for v in value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
