@@ -127,7 +127,7 @@ IMAGE_FIELDS: tuple[Field, ...] = (
           "en JPEG, PNG, WebP ou GIF.", example="photo.jpg"),
     Field("image_alt", "text", "Ce que montre l'image, pour qui ne la voit pas (\"\" si elle est décorative).",
           example="La façade de la Maison de l'ESS"),
-    Field("image_credit", "str", "Auteur ou source de l'image, affiché sous elle.", example="Ville de Lille"),
+    Field("image_credit", "str", "Auteur ou source de l'image, affiché sous elle.", example="Photo : la structure"),
 )
 for _kind in ENTRY_KINDS:
     SCHEMAS[_kind] += IMAGE_FIELDS

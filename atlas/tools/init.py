@@ -54,6 +54,7 @@ SETTING_HELP: dict[str, str] = {
                "d'accessibilité.",
     "repository": "Adresse du dépôt (https://github.com/organisation/atlas) : chaque fiche reçoit un lien "
                   "« Proposer une correction » vers son fichier.",
+    "branch": "Branche du dépôt vers laquelle les corrections sont proposées.",
     "licence_text": "Licence des textes des fiches.",
     "licence_data": "Licence des données structurées (exports CSV, JSON, GeoJSON).",
     "tiles_url": "Fond de carte, chargé seulement si le lecteur le demande (serveur de tuiles {z}/{x}/{y}).",
@@ -65,6 +66,8 @@ SETTING_HELP: dict[str, str] = {
     "footer": "Liens du pied de page, vérifiés comme ceux du menu.",
     "accessibility": "État de conformité au RGAA, affiché en pied de page et dans la déclaration : "
                      "« non conforme », « partiellement conforme » ou « totalement conforme ».",
+    "accessibility_page": "Identifiant de la page libre (content/pages/) qui porte la déclaration "
+                          "d'accessibilité ; vide : pas de lien.",
     "links": "Liens internes cassés : error (par défaut) ou warn, le temps d'une migration ; --strict en "
              "refait des erreurs.",
     "types": "Types de fiches propres à l'atlas, par sorte de fiche (les listes intégrées par défaut).",
