@@ -1,5 +1,5 @@
 """Helpers shared by the test files (never import one test file from another): the digest of a
-built site, the facts of an atlas's files, what a page weighs, the Nu Html Checker.
+built site, the facts of an atlas's files, what a page weighs, axe-core, the Nu Html Checker.
 
 Facts: what an atlas's files say, read straight from their text with PyYAML (not through the
 generator), so that a test's expectations are computed from the files it builds and follow
@@ -181,6 +181,32 @@ def weight_without_lists(site: Path, url: str) -> tuple[int, int]:
     """(bytes of the page's HTML without its lists of related cards, bytes of its stylesheets):
     the lists grow with the atlas, the rest of an entry page must not."""
     return len(LISTS.sub(b"", (site / url / "index.html").read_bytes())), weight(site, url)[1]
+
+
+# --- axe-core, in a playwright page ----------------------------------------------------------
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def run_axe(page) -> list[dict]:
+    """axe-core violations for the WCAG 2.0 / 2.1 A and AA rules, on the page as it is now."""
+    return page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
+        .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+            targets: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(1).join(' ').trim())})))""",
+                         TAGS)
+
+
+def describe_axe(found: dict[str, list[dict]]) -> str:
+    """[scheme] rule (impact): help, then the first targets, for each violation."""
+    lines = []
+    for scheme, violations in found.items():
+        for v in violations:
+            lines.append(f"[{scheme}] {v['id']} ({v['impact']}): {v['help']}")
+            lines += [f"    {t}" for t in v["targets"][:8]]
+            if len(v["targets"]) > 8:
+                lines.append(f"    … and {len(v['targets']) - 8} more")
+    return "\n".join(lines)
 
 
 # --- the Nu Html Checker ---------------------------------------------------------------------

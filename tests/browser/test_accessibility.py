@@ -14,13 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
 from fixture_atlas import FACTS
+from helpers import AXE, describe_axe, run_axe
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SEGMENTS = {"actors": "acteurs", "places": "lieux", "programmes": "programmes",
             "territories": "territoires", "themes": "thematiques"}
 
@@ -46,25 +44,6 @@ def axe_page(browser):
     context.close()
 
 
-def run_axe(page) -> list[dict]:
-    """axe-core violations for the WCAG 2.0 / 2.1 A and AA rules, on the page as it is now."""
-    return page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
-        .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            targets: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(1).join(' ').trim())})))""",
-                         TAGS)
-
-
-def describe(found: dict[str, list[dict]]) -> str:
-    lines = []
-    for scheme, violations in found.items():
-        for v in violations:
-            lines.append(f"[{scheme}] {v['id']} ({v['impact']}): {v['help']}")
-            lines += [f"    {t}" for t in v["targets"][:8]]
-            if len(v["targets"]) > 8:
-                lines.append(f"    … and {len(v['targets']) - 8} more")
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("url", page_types())
 def test_axe_finds_no_violation_in_light_and_dark(axe_page, site_server: str, url: str) -> None:
     page = axe_page
@@ -80,7 +59,7 @@ def test_axe_finds_no_violation_in_light_and_dark(axe_page, site_server: str, ur
         page.emulate_media(color_scheme=scheme)
         assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
         found[scheme] = run_axe(page)
-    assert not any(found.values()), f"axe-core on /{url}:\n{describe(found)}"
+    assert not any(found.values()), f"axe-core on /{url}:\n{describe_axe(found)}"
 
 
 def test_axe_sees_a_contrast_fault_of_the_dark_scheme_only(axe_page, site_server: str) -> None:
@@ -123,7 +102,7 @@ def test_axe_finds_no_violation_with_a_map_popup_open(axe_page, site_server: str
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         found[scheme] = run_axe(page)
-    assert not any(found.values()), f"axe-core on /carte/ with a popup open:\n{describe(found)}"
+    assert not any(found.values()), f"axe-core on /carte/ with a popup open:\n{describe_axe(found)}"
 
 
 def test_map_controls_speak_french(page, site_server: str) -> None:
