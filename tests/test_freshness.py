@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_build import tree_digest
+from helpers import tree_digest
 
 from atlas.cli import main
 from atlas.link.freshness import months_before, stale_entries

@@ -22,6 +22,7 @@ from watchdog.events import (EVENT_TYPE_CLOSED, EVENT_TYPE_CREATED, EVENT_TYPE_D
                              DirMovedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent,
                              FileModifiedEvent, FileMovedEvent, FileSystemEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from ..incremental.cache import Cache
 from ..render.theme import display_name
@@ -130,7 +131,6 @@ class Changes(FileSystemEventHandler):
     last: float = 0.0
     stopped: bool = False
     cond: threading.Condition = field(default_factory=threading.Condition)
-    observer: Observer | None = None  # set by watch(): a source folder created later is watched too
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         folder_touched = event.is_directory and event.event_type == EVENT_TYPE_MODIFIED
@@ -139,8 +139,6 @@ class Changes(FileSystemEventHandler):
         src, dest = self.source(event.src_path), self.source(getattr(event, "dest_path", ""))
         if not (src or dest):
             return
-        if event.is_directory and src in WATCHED and self.observer is not None:  # e.g. a first templates/
-            self.observer.schedule(self, os.fsdecode(event.src_path), recursive=True, event_filter=_EVENTS)
         with self.cond:
             self.paths |= {p for p in (src, dest) if p}
             if event.event_type in (EVENT_TYPE_CREATED, EVENT_TYPE_MODIFIED) and not event.is_directory:
@@ -187,14 +185,40 @@ class Changes(FileSystemEventHandler):
             self.cond.notify_all()
 
 
+@dataclass(eq=False)  # the observer keeps handlers in a set: hashed by identity
+class _SourceFolders(FileSystemEventHandler):
+    """Keeps a recursive watch on each source folder while it exists: one made after the start
+    (a site's first template override makes templates/) is watched from then on."""
+
+    root: Path
+    changes: Changes
+    observer: Observer
+    watches: dict[str, ObservedWatch] = field(default_factory=dict)
+
+    def follow(self, name: str) -> None:
+        """Watch root/name if it is a folder and is not watched yet; drop the watch once it is gone."""
+        path = self.root / name
+        if path.is_dir() and name not in self.watches:
+            self.watches[name] = self.observer.schedule(self.changes, str(path), recursive=True,
+                                                        event_filter=_EVENTS)
+        elif not path.is_dir() and name in self.watches:
+            self.observer.unschedule(self.watches.pop(name))
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            name = os.path.relpath(os.fsdecode(raw), self.root) if raw else ""
+            if event.is_directory and name in WATCHED:
+                self.follow(name)
+
+
 def watch(root: Path, changes: Changes) -> Observer:
     """Start an observer on the source folders and on the settings file (inotify on Linux)."""
     observer = Observer()
-    changes.observer = observer
+    folders = _SourceFolders(root, changes, observer)
     for name in WATCHED:
-        if (root / name).is_dir():
-            observer.schedule(changes, str(root / name), recursive=True, event_filter=_EVENTS)
+        folders.follow(name)
     observer.schedule(changes, str(root), recursive=False, event_filter=_EVENTS)  # atlas.yaml, new folders
+    observer.schedule(folders, str(root), recursive=False, event_filter=_EVENTS)
     observer.daemon = True
     observer.start()
     return observer
