@@ -1,6 +1,9 @@
 #!/usr/bin/env python3
 """Set up and run, on a fresh machine with Python 3.11: `python3 dev.py serve` or `python3 dev.py test`.
 
+`python3 dev.py workflow .github/workflows/verifier.yml [--job J] [--event push]` runs a GitHub
+workflow's steps on a fresh clone as a runner would (tests/workflows.py explains the emulation).
+
 Only the standard library here: this script creates .venv/, installs the project and its test
 tools into it (again whenever pyproject.toml changes), installs the system tools the browser and
 HTML tests need (Debian's chromium, the Nu Html Checker from npm) when they are missing, then runs
@@ -61,7 +64,7 @@ def system_tools() -> None:
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in ("serve", "test", "build", "bench"):
+    if not argv or argv[0] not in ("serve", "test", "build", "bench", "workflow"):
         print(__doc__)
         return 2
     python_env()
@@ -72,6 +75,8 @@ def main(argv: list[str]) -> int:
         os.execv(str(PY), [str(PY), str(ROOT / "build.py"), "build", *rest])
     if command == "bench":
         os.execv(str(PY), [str(PY), "-m", "bench", *rest])
+    if command == "workflow":
+        os.execv(str(PY), [str(PY), str(ROOT / "tests" / "workflows.py"), *rest])
     npm_packages()
     system_tools()
     os.chdir(ROOT)

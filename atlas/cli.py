@@ -1,4 +1,4 @@
-"""Command line: build | check | serve | new | schema | diff. Exit 0 ok, 1 content errors, 2 usage."""
+"""Command line: build | check | serve | new | schema | diff | audit | init. Exit 0 ok, 1 content errors, 2 usage."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+from .config import SettingsError
 from .pipeline import Options, build, check
 from .model.problems import AtlasError, Report
 
@@ -46,6 +47,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--open", action="store_true", help="open the browser")
+    s.add_argument("--search", action="store_true", help="build the Pagefind index too, and after every change")
     n = sub.add_parser("new", help="scaffold a new entry", description="Create content/<kind>/<slug>.md "
                        "with every field of the kind, commented in French.")
     n.add_argument("kind", help="acteur, lieu, programme, territoire, thematique (or the folder name)")
@@ -67,6 +69,34 @@ def parser() -> argparse.ArgumentParser:
     d.add_argument("--base-url", help="base URL for the builds --git makes")
     d.add_argument("--limit", type=int, default=200, help="pages listed per group (default: 200)")
     d.add_argument("--root", type=Path, default=Path("."))
+    a = sub.add_parser("audit", help="HTML validity and accessibility of the pages a change touches",
+                       description="Run the Nu Html Checker and axe-core (in Chromium) on the pages of a built "
+                       "site that differ from the build of a git ref (--git) or another site (--old); every "
+                       "page without either. Needs Java, Chromium, playwright and the npm checkers.")
+    a.add_argument("site", type=Path, metavar="SITE", help="the built site, e.g. site")
+    a.add_argument("--git", metavar="REF", help="compare with the build of this ref, e.g. origin/main")
+    a.add_argument("--old", type=Path, metavar="OLD_SITE", help="compare with this built site")
+    a.add_argument("--limit", type=int, default=30, help="pages checked with axe-core, one of each sort "
+                   "first (default: 30)")
+    a.add_argument("--summary", type=Path, metavar="FILE", help="append the pages touched and the result, in "
+                   "Markdown, to FILE (e.g. \"$GITHUB_STEP_SUMMARY\")")
+    a.add_argument("--checkers", type=Path, default=Path("node_modules"), help="folder holding the npm "
+                   "packages vnu-jar and axe-core (default: node_modules)")
+    a.add_argument("--root", type=Path, default=Path("."))
+    i = sub.add_parser("init", help="create a new atlas that builds, checks and publishes as it is",
+                       description="Create DIR (absent or empty) with atlas.yaml, content/ (home, « À propos », "
+                       "« Accessibilité », a territory, a theme), build.py, requirements.txt, README.md, "
+                       "CONTRIBUTING.md, JSON Schemas, editor settings and GitHub workflows, in French.")
+    i.add_argument("dir", type=Path, metavar="DIR", help="the new atlas's folder (must be absent or empty)")
+    i.add_argument("--title", help="the site's title (default: « Atlas de l'ESS du TERRITOIRE »)")
+    i.add_argument("--territory", required=True, help="the atlas's first territory, e.g. « Pays basque »")
+    i.add_argument("--base-url", default="", help="public URL of the site, e.g. https://org.github.io/atlas/ "
+                   "(default: none; the publishing workflow passes GitHub Pages' own)")
+    i.add_argument("--engine", help="requirement line for the engine in requirements.txt: a git URL, a path "
+                   "to a clone or a wheel (default: this engine's repository at this version)")
+    from .tools.importer import add_parser as add_import
+
+    add_import(sub)
     return p
 
 
@@ -126,6 +156,23 @@ def main(argv: list[str] | None = None) -> int:
             from .tools.sitediff import command as diff
 
             return diff(args)
+        if args.command == "audit":
+            from .tools.audit import command as audit
+
+            return audit(args)
+        if args.command == "init":
+            from .tools.init import command as init
+
+            return init(args)
+        if args.command == "import":
+            from .tools.importer import command as import_command
+
+            return import_command(args)
+    except SettingsError as exc:  # every problem of atlas.yaml, as content problems are printed
+        report = Report(exc.problems)
+        _print_report(report, getattr(args, "format", "text"))
+        print(f"{args.command} failed: {report.summary()} in the settings", file=sys.stderr)
+        return 1
     except AtlasError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -19,8 +19,11 @@ from .link.graph import Atlas, link
 from .model.kinds import Entry
 from .outputs import FINISHERS, PRODUCERS, Finisher, Fragments
 from .outputs import fragments as outputs
+from .outputs import images
 from .pages.plan import Page, plan
 from .model.problems import AtlasError, Problem, Report
+from .render.linkcheck import check_content, check_site
+from .render.links import PageLinks, page_links
 from .render.renderer import Renderer
 from .render.theme import asset_files, template_files
 from .read.source import digest, discover, read_entry
@@ -55,8 +58,11 @@ class Options:
     search: bool = True  # index the site with Pagefind (--no-search skips it)
 
 
-def check(options: Options, cache: Cache | None = None) -> Result:
-    """Read, validate and link: every content problem, no output."""
+def check(options: Options, cache: Cache | None = None, links: bool = True) -> Result:
+    """Read, validate and link: every content problem, no output.
+
+    `links`: also check the links of bodies and settings (build checks them in the rendered pages).
+    """
     result = Result(Report(strict=options.strict))
     clock = _Clock(result)
     unreadable: set[tuple[str, str]] = set()
@@ -66,6 +72,10 @@ def check(options: Options, cache: Cache | None = None) -> Result:
     result.report.extend(problems)
     result.atlas = atlas
     clock("link")
+    result.report.extend(images.prepare(atlas, options.root))  # images are content: checked here
+    clock("images")
+    if links:
+        result.report.extend(check_content(atlas, options.root, config.load(options.root, options.base_url)))
     return result
 
 
@@ -78,7 +88,7 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     site["search"] = options.search  # the search page says when the build has no index
     if cache is None:
         cache = Cache.load(root, out) if options.use_cache else Cache(out=str(out.resolve()))
-    result = check(options, cache)
+    result = check(options, cache, links=False)
     if not result.report.ok or result.atlas is None:
         return result
     clock = _Clock(result)
@@ -94,7 +104,7 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     stale = (global_digest != cache.global_digest or not output.published)
     changed = set() if stale else digests.changed(cache.deps)
     todo: list[Page] = []
-    records: dict[str, tuple[str, tuple[str, ...]]] = {}
+    records: dict[str, tuple[str, tuple[str, ...], PageLinks]] = {}
     for page in pages:
         old = cache.pages.get(page.url)
         if (not stale and old is not None and old[0] == page.path and changed.isdisjoint(old[1])
@@ -108,9 +118,9 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     if not result.report.ok:
         output.abort()
         return result
-    for page, (deps, h, written) in zip(todo, rendered):
+    for page, (deps, h, written, found) in zip(todo, rendered):
         output.record(page.path, h, written)
-        records[page.url] = (page.path, tuple(map(sys.intern, deps)))
+        records[page.url] = (page.path, tuple(map(sys.intern, deps)), found)
     result.rendered = len(todo)
     clock("render")
     _copy_assets(root, output)
@@ -133,6 +143,11 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
             outputs._ACTIVE.remove(fragments)
         cache.fragments = fragments.current
     clock("extras")
+    result.report.extend(check_site(records, output.manifest, site, root))  # render/linkcheck.py
+    if not result.report.ok:
+        output.abort()
+        return result
+    clock("links")
     for finisher in FINISHERS if extras is None else []:
         _finish(finisher, output, atlas, site, options)
     clock("finish")
@@ -142,7 +157,7 @@ def build(options: Options, cache: Cache | None = None, extras: list[Callable[..
     spare = output.commit()
     cache.stamp = output.stamp
     clock("write")
-    every_dep = {d for _, deps in records.values() for d in deps}
+    every_dep = {d for _, deps, _ in records.values() for d in deps}
     every_dep.update(cache.fragment_deps)
     deps = {dep: digests(dep) for dep in every_dep}
     # Saving costs a third of a no-change build: skip it when the cache would be written as it is.
@@ -259,7 +274,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _render(todo: list[Page], atlas: Atlas, root: Path, site: dict[str, Any], output: Output, jobs: int
-            ) -> tuple[list[tuple[tuple[str, ...], str, bool]], list[Problem]]:
+            ) -> tuple[list[tuple[tuple[str, ...], str, bool, PageLinks]], list[Problem]]:
     if todo:
         output.begin()
     _WORKER.clear()
@@ -287,7 +302,7 @@ def _make_dirs(output: Output, todo: list[Page]) -> None:
         output.make_parent(page.path)
 
 
-def _render_one(page: Page) -> tuple[tuple[str, ...], str, bool] | str:
+def _render_one(page: Page) -> tuple[tuple[str, ...], str, bool, PageLinks] | str:
     renderer = _WORKER.get("renderer")
     if renderer is None:
         renderer = _WORKER["renderer"] = Renderer(_WORKER["atlas"], _WORKER["root"], _WORKER["site"])
@@ -296,7 +311,8 @@ def _render_one(page: Page) -> tuple[tuple[str, ...], str, bool] | str:
     except AtlasError as exc:
         return str(exc)
     h, written = place(_WORKER["dir"], page.path, data, _WORKER["holds"], _WORKER["published"], _WORKER["out"])
-    return tuple(sorted(deps)), h, written
+    found = page_links(page, data, renderer.md.body_links, _WORKER["site"])  # for the link check, cached
+    return tuple(sorted(deps)), h, written, found
 
 
 class _Clock:

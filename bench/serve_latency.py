@@ -81,7 +81,8 @@ def prepare(content: Path, base: Path, name: str) -> Path:
     shutil.copytree(content, tree / "content", dirs_exist_ok=True)
     for folder in ("templates", "assets"):
         shutil.copytree(ROOT / folder, tree / folder, dirs_exist_ok=True)
-    for extra in ("atlas.yaml", "package.json"):
+    # Not atlas.yaml: the sample's settings link its own pages (À propos, Accessibilité).
+    for extra in ("package.json",):
         if (ROOT / extra).exists():
             shutil.copy(ROOT / extra, tree / extra)
     if (ROOT / "node_modules").exists():

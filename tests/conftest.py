@@ -1,4 +1,7 @@
-"""Shared fixtures: fixture atlases written inline, a built copy of the real atlas, a browser."""
+"""Shared fixtures: fixture atlases written inline, the fixture atlas built as a whole site, a browser.
+
+Nothing here reads the repository's content/, atlas.yaml or site/: engine tests build their own
+atlases (tests/sample/ holds the tests of the sample atlas, with its own fixtures)."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ import pytest
 
 from atlas.pipeline import Options, Result, build
 from atlas.render.theme import THEME_ASSETS, THEME_TEMPLATES
+from fixture_atlas import WHOLE
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -50,17 +54,6 @@ def tree(tmp_path: Path) -> Callable[[dict[str, str]], Path]:
     return functools.partial(write_tree, tmp_path / "atlas")
 
 
-def site_files(base: Path) -> Path:
-    """Give an atlas under base the sample's settings, templates and assets (overrides of the theme)."""
-    for folder in ("templates", "assets"):
-        shutil.rmtree(base / folder, ignore_errors=True)
-        if (ROOT / folder).is_dir():
-            shutil.copytree(ROOT / folder, base / folder)
-    if (ROOT / "atlas.yaml").exists():
-        shutil.copy(ROOT / "atlas.yaml", base / "atlas.yaml")
-    return base
-
-
 def record_requests(page) -> tuple[list[str], list[str]]:
     """(every request URL, those that left 127.0.0.1) of a browser page; the outside ones are aborted."""
     every: list[str] = []
@@ -84,29 +77,29 @@ def build_tree(root: Path, **kw) -> Result:
     return build(Options(root=root, out=root / "site", **kw))
 
 
-@pytest.fixture(scope="session")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real content/ built once into a temporary folder (default base URL '/')."""
-    root = tmp_path_factory.mktemp("real")
-    shutil.copytree(ROOT / "content", root / "content")
-    site_files(root)
-    result = build(Options(root=root, out=root / "site", use_cache=False))
+def build_whole(root: Path, out: Path, **kw) -> Path:
+    """Build root into out, cold; fail with the report's lines unless it is clean."""
+    result = build(Options(root=root, out=out, use_cache=False, **kw))
     assert result.report.ok, "\n".join(result.report.lines())
-    return root / "site"
+    return out
+
+
+@pytest.fixture(scope="session")
+def whole_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture atlas (tests/fixture_atlas.py WHOLE) built once, strict, as a whole site: every
+    page type, search index included, default base URL '/'. The atlas's root is its parent folder."""
+    root = write_tree(tmp_path_factory.mktemp("whole") / "atlas", WHOLE)
+    return build_whole(root, root / "site", strict=True)
 
 
 PUBLISHED_URL = "https://example.org/atlas/"
 
 
 @pytest.fixture(scope="session")
-def published_site(real_site: Path) -> Path:
-    """The real content/ built as published: absolute base URL PUBLISHED_URL (canonical links,
-    sitemap.xml, flux.xml), no search index. Built from the same copy as real_site."""
-    root = real_site.parent
-    out = root / "published"
-    result = build(Options(root=root, out=out, base_url=PUBLISHED_URL, use_cache=False, search=False))
-    assert result.report.ok, "\n".join(result.report.lines())
-    return out
+def published_site(whole_site: Path) -> Path:
+    """The fixture atlas built as published: absolute base URL PUBLISHED_URL (canonical links,
+    sitemap.xml, flux.xml), no search index. Built from the same copy as whole_site."""
+    return build_whole(whole_site.parent, whole_site.parent / "published", base_url=PUBLISHED_URL, search=False)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -114,16 +107,21 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def real_server(real_site: Path) -> Iterator[str]:
-    """The built real atlas served on 127.0.0.1; yields the base URL."""
-    handler = functools.partial(_Quiet, directory=str(real_site))
+def serve_folder(folder: Path) -> Iterator[str]:
+    """Serve a built site on 127.0.0.1 (a free port) until the generator is closed; yields its URL."""
+    handler = functools.partial(_Quiet, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def site_server(whole_site: Path) -> Iterator[str]:
+    """The built fixture atlas (whole_site) served on 127.0.0.1; yields the base URL."""
+    yield from serve_folder(whole_site)
 
 
 @pytest.fixture(scope="session")
@@ -147,3 +145,19 @@ def page(browser):
     pg = context.new_page()
     yield pg
     context.close()
+
+
+@pytest.fixture
+def rendered(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The URLs of the pages rendered from now on in this process (builds below the worker threshold)."""
+    from atlas.render.renderer import Renderer
+
+    urls: list[str] = []
+    original = Renderer.render
+
+    def recording(self, page):
+        urls.append(page.url)
+        return original(self, page)
+
+    monkeypatch.setattr(Renderer, "render", recording)
+    return urls

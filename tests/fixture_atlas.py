@@ -1,4 +1,19 @@
-"""A small atlas that exercises every relation, used by the build and golden tests."""
+"""The fixture atlas: written for the engine's tests, independent of content/ and atlas.yaml.
+
+FILES is the core: every kind and every relation (shown on both sides), a draft, accents and
+apostrophes, a hostile body; the build, cache and incremental tests build it many times.
+WHOLE is FILES plus the rest of the model: every type of every kind, a sub-theme, a territory
+chain from the country to a neighbourhood, places with and without coordinates, an entry
+written as YAML, budgets, dates and counts, and the free pages the header and footer link to
+(à propos with #sources, #licences and #contribuer, accessibilité with its declared status).
+The whole-site tests (`whole_site`, `published_site`, `site_server` in conftest.py) and the
+golden pages build WHOLE once.
+
+What the tests expect is read back from these texts by FACTS (helpers.Facts), never written
+twice.
+"""
+
+from helpers import Facts
 
 FILES = {
     "content/territories/france.md": "---\ntitle: France\ntype: pays\n---\n",
@@ -69,3 +84,155 @@ FILES = {
     "content/pages/accueil.md": "---\ntitle: Accueil\n---\nBienvenue dans l'**atlas**.\n",
     "content/pages/a-propos.md": "---\ntitle: À propos\n---\nLes sources.\n",
 }
+
+# The rest of the model (see the docstring); kept apart so the tests that build FILES many
+# times stay quick.
+MORE = {
+    "content/pages/a-propos.md": """\
+        ---
+        title: À propos
+        summary: D'où viennent les fiches, sous quelle licence elles sont publiées, comment les compléter.
+        ---
+        Les sources.
+
+        ## Sources
+
+        Chaque fiche cite les documents publics dont ses faits sont tirés.
+
+        ## Licences
+
+        Textes sous licence CC BY-SA 4.0, données sous Licence Ouverte 2.0.
+
+        ## Contribuer
+
+        Proposez une modification par *pull request*, en citant vos sources.
+        """,
+    "content/pages/accessibilite.md": """\
+        ---
+        title: Accessibilité
+        summary: Déclaration d'accessibilité de l'atlas de test.
+        ---
+        ## État de conformité
+
+        L'atlas est **non conforme** au RGAA : il n'a pas encore été audité.
+        """,
+    "content/territories/hauts-de-france.md":
+        "---\ntitle: Hauts-de-France\ntype: region\nparent: france\n---\n",
+    "content/territories/nord.md":
+        "---\ntitle: Nord\ntype: departement\nparent: hauts-de-france\ngeo: {lat: 50.45, lon: 3.2}\n"
+        "summary: Département du Nord.\nupdated: 2026-04-18\n---\n",
+    "content/themes/reemploi.md": """\
+        ---
+        title: Réemploi et réparation
+        summary: Donner une seconde vie aux objets.
+        parent: economie-circulaire
+        updated: 2026-10-05
+        ---
+        Une sous-thématique de l'[économie circulaire](thematique:economie-circulaire).
+        """,
+    "content/places/le-grand-atelier.md": """\
+        ---
+        title: Le Grand Atelier
+        summary: Tiers-lieu de réparation et de fabrication partagée.
+        type: tiers-lieu
+        themes: [reemploi]
+        territory: lille-moulins
+        address: 12 rue des Meuniers
+        postcode: "59000"
+        city: Lille
+        geo: {lat: 50.6241, lon: 3.0702}
+        website: https://grand-atelier.example.org/
+        sources:
+          - {title: "Programme du Grand Atelier", url: "https://grand-atelier.example.org/programme", accessed: 2026-09-30}
+        updated: 2026-09-30
+        ---
+        Un atelier ouvert où l'on répare vélos, meubles et appareils.
+        """,
+    "content/places/incubateur-eclore.md":
+        "---\ntitle: Incubateur Éclore\ntype: incubateur\nterritory: lille\naddress: 3 place du Théâtre\n"
+        "city: Lille\ngeo: {lat: 50.6370, lon: 3.0650}\n---\nAccompagne les projets d'entreprise sociale.\n",
+    "content/places/le-relais-des-saveurs.md":
+        "---\ntitle: Le Relais des Saveurs\ntype: restaurant\nterritory: nord\naddress: 8 rue de la Gare\n"
+        "postcode: \"59200\"\ncity: Tourcoing\ngeo: {lat: 50.7239, lon: 3.1612}\n---\nUn restaurant d'insertion.\n",
+    "content/places/bureaux-du-reseau.md":
+        "---\ntitle: Bureaux du Réseau\ntype: bureau\ncity: Lille\n---\nAdresse non publiée.\n",
+    "content/places/entrepot-du-reemploi.md":
+        "---\ntitle: Entrepôt du réemploi\ntype: autre\nterritory: nord\n"
+        "geo: {lat: 50.60, lon: 3.15, approximate: true}\n---\n",
+    "content/actors/atelier-du-moulin.md": """\
+        ---
+        title: Atelier coopératif du Moulin
+        summary: SCOP de réparation et de réemploi, installée au Grand Atelier depuis sa création.
+        type: scop
+        themes: [reemploi, economie-circulaire]
+        territory: lille-moulins
+        places: [le-grand-atelier, maison-de-l-ess-lille]
+        programmes: [volet-local]
+        partners: [rebond-insertion]
+        parent: pole-economie-circulaire
+        website: https://atelier-du-moulin.example.org/
+        founded: 2019
+        staff: 14
+        members_count: 22
+        sources:
+          - {title: "Rapport d'activité 2025", publisher: Atelier coopératif du Moulin, url: "https://atelier-du-moulin.example.org/rapport-2025.pdf", date: 2026-03-15}
+          - {title: "Annuaire des SCOP", publisher: Union régionale des SCOP, accessed: 2026-09-01}
+        updated: 2026-09-01
+        ---
+        L'atelier répare des vélos et des appareils ménagers, et revend ce qu'il a remis en état.
+
+        ## Activités
+
+        - réparation à la demande ;
+        - ateliers d'autoréparation avec [Rebond insertion](acteur:rebond-insertion) ;
+        - revente d'objets de [réemploi](thematique:reemploi).
+
+        Il participe au [volet local](programme:volet-local) de l'appel à projets.
+        """,
+    "content/actors/elan-cae.md":
+        "---\ntitle: Élan, coopérative d'activité\ntype: cae\nthemes: [finance-solidaire]\nterritory: lille\n"
+        "founded: 2004\nupdated: 2026-06-30\n---\nLes entrepreneurs y testent leur activité en étant salariés.\n",
+    "content/actors/fondation-solidarite-nord.md":
+        "---\ntitle: Fondation Solidarité Nord\ntype: fondation\nterritory: nord\nwebsite: mailto:contact@example.org\n"
+        "---\nFinance des projets de solidarité.\n",
+    "content/actors/mutuelle-des-flandres.yaml": """\
+        title: Mutuelle des Flandres
+        summary: Une mutuelle décrite dans un fichier YAML.
+        type: mutuelle
+        territory: nord
+        parent: fondation-solidarite-nord
+        body: |
+          Une mutuelle de santé, membre du groupe de la fondation.
+        """,
+    "content/actors/rebond-insertion.md":
+        "---\ntitle: Rebond insertion\ntype: entreprise\nthemes: [economie-circulaire]\nterritory: nord\n"
+        "places: [le-relais-des-saveurs, entrepot-du-reemploi]\nparent: pole-economie-circulaire\nstaff: 30\n---\n"
+        "Entreprise d'insertion : restauration et tri.\n",
+    "content/actors/departement-du-nord.md":
+        "---\ntitle: Conseil départemental du Nord\ntype: collectivite\nterritory: nord\n---\n",
+    "content/actors/agence-regionale-ess.md":
+        "---\ntitle: Agence régionale de l'ESS\ntype: etablissement-public\nterritory: hauts-de-france\n"
+        "places: [bureaux-du-reseau]\n---\n",
+    "content/actors/pole-economie-circulaire.md":
+        "---\ntitle: Pôle Économie circulaire\ntype: cluster\nthemes: [economie-circulaire]\n"
+        "territory: metropole-europeenne-de-lille\nplaces: [incubateur-eclore]\nmembers_count: 40\n"
+        "updated: 2026-11-02\n---\nRéunit les structures du réemploi de la métropole.\n",
+    "content/programmes/fonds-d-avances.md":
+        "---\ntitle: Fonds d'avances remboursables\ntype: fonds\nthemes: [finance-solidaire]\nterritory: nord\n"
+        "operators: [departement-du-nord]\nlaureates: [rebond-insertion]\nbudget_eur: 500000\nstart: 2024-01-01\n"
+        "updated: 2026-05-12\n---\n",
+    "content/programmes/parcours-elan.md":
+        "---\ntitle: Parcours d'accompagnement Élan\ntype: accompagnement\noperators: [elan-cae]\n"
+        "laureates: [atelier-du-moulin]\nbudget_eur: 45000.5\nstart: 2025-09-01\nend: 2026-06-30\n---\n"
+        "Six mois pour tester une activité.\n",
+    "content/programmes/label-lieu-ess.md":
+        "---\ntitle: Label lieu de l'ESS\ntype: label\nthemes: [economie-circulaire]\noperators: [pole-economie-circulaire]\n"
+        "laureates: [rebond-insertion, cigales-hauts-de-france]\n---\n",
+    "content/programmes/plan-regional-ess.md":
+        "---\ntitle: Plan régional de l'ESS\ntype: plan\nterritory: hauts-de-france\n"
+        "operators: [agence-regionale-ess]\nbudget_eur: 12000000\ncandidates_count: 180\nlaureates_count: 23\n"
+        "start: 2026-01-01\nend: 2028-12-31\nupdated: 2026-02-01\n---\n",
+}
+
+WHOLE = {**FILES, **MORE}
+FACTS = Facts(WHOLE)

@@ -14,7 +14,7 @@ from atlas.incremental.cache import Cache
 from atlas.pipeline import Options, build
 from conftest import override
 from fixture_atlas import FILES
-from test_build import tree_digest
+from helpers import tree_digest
 
 _tick = [0]
 

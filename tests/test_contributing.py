@@ -1,29 +1,19 @@
-"""CONTRIBUTING.md and .github/: the guide's examples build, its reference is fresh, the forms
-map to the schema, and the workflows run the project's own commands."""
+"""CONTRIBUTING.md and .github/: the guide's reference is fresh, the forms map to the schema, and
+the workflows run the project's own commands. The guide's worked examples name the sample
+atlas's entries: they are checked by tests/sample/test_guide_examples.py."""
 
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 
 from atlas.tools.docgen import BLOCKS, MARKER, refresh
 from atlas.model.kinds import ACTOR_TYPES, SCHEMAS, TYPE_LABELS
-from atlas.pipeline import Options, build, check
-from atlas.read.source import parse_bytes
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
-EXAMPLE = re.compile(r"<!-- exemple : (content/(\w+)/([a-z0-9-]+)\.md) -->\n```markdown\n(.*?)```", re.S)
-WALKTHROUGH = "content/actors/la-cantine-de-l-exemple.md"
-
-
-def examples() -> dict[str, tuple[str, str]]:
-    """Every worked example of the guide: path -> (kind, text)."""
-    return {m.group(1): (m.group(2), m.group(4)) for m in EXAMPLE.finditer(GUIDE)}
 
 
 def test_generated_parts_are_fresh() -> None:
@@ -39,69 +29,6 @@ def test_the_reference_lists_every_field_of_every_kind() -> None:
             assert f"(`content/{kind}/`)" in reference
         for spec in fields:
             assert f"| `{spec.name}` |" in reference
-
-
-def test_one_worked_example_per_kind() -> None:
-    assert sorted(kind for kind, _ in examples().values()) == sorted(k for k in SCHEMAS if k != "pages")
-    assert WALKTHROUGH in examples()
-
-
-@pytest.mark.parametrize("path", sorted(examples()))
-def test_each_example_is_valid_and_cites_real_entries(path: str) -> None:
-    kind, text = examples()[path]
-    raw = parse_bytes(text.encode(), kind, Path(path).stem, path)
-    assert raw.problems == [] and raw.data["title"]
-    root = Path(ROOT)
-    for spec in SCHEMAS[kind]:
-        if spec.ref and spec.name in raw.data:
-            value = raw.data[spec.name]
-            for slug in [value] if isinstance(value, str) else value:
-                assert (root / "content" / spec.ref / f"{slug}.md").exists(), f"{path}: {spec.name}: {slug}"
-    for prefix, slug in re.findall(r"\]\((acteur|lieu|programme|territoire|thematique):([a-z0-9-]+)\)", text):
-        folder = {"acteur": "actors", "lieu": "places", "programme": "programmes", "territoire": "territories",
-                  "thematique": "themes"}[prefix]
-        assert (root / "content" / folder / f"{slug}.md").exists(), f"{path}: link to {prefix}:{slug}"
-
-
-@pytest.fixture(scope="module")
-def atlas_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real atlas copied, with the guide's walkthrough actor added."""
-    root = tmp_path_factory.mktemp("guide")
-    for folder in ("content", "templates", "assets"):
-        shutil.copytree(ROOT / folder, root / folder, dirs_exist_ok=True)
-    shutil.copy(ROOT / "atlas.yaml", root / "atlas.yaml")
-    assert not (root / WALKTHROUGH).exists(), "the walkthrough must add an entry the atlas does not have"
-    (root / WALKTHROUGH).write_text(examples()[WALKTHROUGH][1], encoding="utf-8")
-    return root
-
-
-def test_the_walkthrough_actor_builds_with_the_real_atlas(atlas_copy: Path) -> None:
-    result = build(Options(root=atlas_copy, out=atlas_copy / "site", strict=True, use_cache=False))
-    assert result.report.ok, result.report.lines()
-    page = (atlas_copy / "site/acteurs/la-cantine-de-l-exemple/index.html").read_text(encoding="utf-8")
-    assert "<h1>La Cantine de l&#39;Exemple</h1>" in page
-    assert 'href="/territoires/lille-moulins/"' in page
-    host = (atlas_copy / "site/lieux/maison-de-l-ess-lille/index.html").read_text(encoding="utf-8")
-    assert 'href="/acteurs/la-cantine-de-l-exemple/"' in host  # the relation shows on the other side
-
-
-def test_the_error_shown_in_the_guide_is_the_real_one(atlas_copy: Path, tmp_path: Path) -> None:
-    shown = re.search(r"```text\n(content/actors/la-cantine-de-l-exemple\.md:.*)\n```", GUIDE).group(1)
-    root = tmp_path / "atlas"
-    shutil.copytree(atlas_copy / "content", root / "content")
-    path = root / WALKTHROUGH
-    path.write_text(path.read_text(encoding="utf-8").replace("territory: lille-moulins", "territory: lille-moulin"),
-                    encoding="utf-8")
-    assert check(Options(root=root)).report.lines() == [shown]
-
-
-def test_the_scaffold_command_in_the_guide_makes_the_walkthrough_file(tmp_path: Path) -> None:
-    from atlas.cli import main
-
-    command = re.search(r'python build\.py new acteur "La Cantine de l\'Exemple"', GUIDE)
-    assert command
-    assert main(["new", "acteur", "La Cantine de l'Exemple", "--root", str(tmp_path)]) == 0
-    assert (tmp_path / WALKTHROUGH).exists()
 
 
 def _checklist(text: str) -> list[str]:

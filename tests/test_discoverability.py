@@ -1,9 +1,9 @@
 """Being found and shared, without a browser: what every page's <head> says, the schema.org
 JSON-LD of entry pages, sitemap.xml, robots.txt and the Atom feed flux.xml.
 
-Two builds of the real atlas: `real_site` (base URL '/', what the preview serves) and
-`published_site` (absolute base URL, as published: canonical links, sitemap and feed).
-Expected values are read from content/ (tests/content_facts.py), never written here.
+Two builds of the fixture atlas (tests/fixture_atlas.py): `whole_site` (base URL '/', what the
+preview serves) and `published_site` (absolute base URL, as published: canonical links, sitemap
+and feed). Expected values are read from the fixture's files (FACTS), never written here.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import feedparser
 import pytest
 
 from conftest import PUBLISHED_URL, build_tree
-from content_facts import body, entries
+from fixture_atlas import FACTS
 
 SEGMENTS = {"actors": "acteurs", "places": "lieux", "programmes": "programmes",
             "territories": "territoires", "themes": "thematiques"}
@@ -94,14 +94,14 @@ def published(published_site: Path) -> dict[str, Head]:
 
 
 @pytest.fixture(scope="module")
-def local(real_site: Path) -> dict[str, Head]:
-    return pages(real_site)
+def local(whole_site: Path) -> dict[str, Head]:
+    return pages(whole_site)
 
 
 def entry_pages() -> dict[str, tuple[str, str]]:
-    """URL -> (kind, slug) of every entry page and free page, from content/."""
-    urls = {f"{seg}/{slug}/": (kind, slug) for kind, seg in SEGMENTS.items() for slug in entries(kind)}
-    urls.update({f"{slug}/": ("pages", slug) for slug in entries("pages") if slug != "accueil"})
+    """URL -> (kind, slug) of every entry page and free page of the fixture atlas."""
+    urls = {f"{seg}/{slug}/": (kind, slug) for kind, seg in SEGMENTS.items() for slug in FACTS.entries(kind)}
+    urls.update({f"{slug}/": ("pages", slug) for slug in FACTS.entries("pages") if slug != "accueil"})
     return urls
 
 
@@ -142,10 +142,10 @@ def test_every_page_has_lang_title_and_description(build: str, request: pytest.F
 def test_titles_say_which_page_it_is(local: dict[str, Head]) -> None:
     """An entry page's title starts with the entry's title; no two pages of a kind share one.
 
-    Across kinds a title may repeat when the content says so (the territory « Métropole de
-    Lyon » and the public body of the same name): the URL and the page say which is which."""
+    Across kinds a title may repeat when the content says so (a territory and the public body
+    of the same name): the URL and the page say which is which."""
     for url, (kind, slug) in entry_pages().items():
-        assert local[url].title.startswith(str(entries(kind)[slug]["title"]) + " · "), url
+        assert local[url].title.startswith(str(FACTS.entries(kind)[slug]["title"]) + " · "), url
     by_section: dict[str, list[str]] = {}
     for url, head in local.items():
         section = url.split("/")[0] if url.count("/") == 2 else "other"  # entry pages by kind
@@ -156,7 +156,7 @@ def test_titles_say_which_page_it_is(local: dict[str, Head]) -> None:
 
 def test_entry_descriptions_are_their_summaries(local: dict[str, Head]) -> None:
     for url, (kind, slug) in entry_pages().items():
-        summary = entries(kind)[slug].get("summary")
+        summary = FACTS.entries(kind)[slug].get("summary")
         if summary:
             assert local[url].one("description") == " ".join(str(summary).split()), url
 
@@ -173,7 +173,8 @@ def test_published_pages_have_canonical_and_social_tags(published: dict[str, Hea
         assert head.one("og:description") == head.one("description")
         assert head.one("twitter:card") == "summary"
         feeds = head.link("alternate")
-        assert [(f["type"], f["href"]) for f in feeds] == [("application/atom+xml", absolute("flux.xml"))]
+        calendar = [("text/calendar", absolute("programmes/calendrier.ics"))] if url == "programmes/" else []
+        assert [(f["type"], f["href"]) for f in feeds] == [("application/atom+xml", absolute("flux.xml"))] + calendar
 
 
 def test_without_an_absolute_base_url_pages_claim_no_canonical(local: dict[str, Head]) -> None:
@@ -181,7 +182,7 @@ def test_without_an_absolute_base_url_pages_claim_no_canonical(local: dict[str, 
     assert [url for url, head in local.items() if head.link("canonical") or "og:url" in head.meta] == []
 
 
-@pytest.mark.parametrize("build", ["real_site", "published_site"])
+@pytest.mark.parametrize("build", ["whole_site", "published_site"])
 def test_a_favicon_is_linked_and_exists(build: str, request: pytest.FixtureRequest) -> None:
     site = request.getfixturevalue(build)
     base = urlsplit(PUBLISHED_URL).path if build == "published_site" else "/"
@@ -244,9 +245,9 @@ ACTOR_TYPES = {"association": "NGO", "fondation": "NGO", "cooperative": "Corpora
 
 
 def test_actors_are_organisations_with_their_addresses_parents_and_sites(published: dict[str, Head]) -> None:
-    places = entries("places")
+    places = FACTS.entries("places")
     seen = {"address": 0, "geo": 0, "parent": 0, "sameAs": 0}
-    for slug, actor in entries("actors").items():
+    for slug, actor in FACTS.entries("actors").items():
         data = jsonld(published[f"acteurs/{slug}/"])
         assert types(data) == {ACTOR_TYPES.get(actor.get("type", ""), "Organization")}, slug
         assert data["@id"] == data["url"] == absolute(f"acteurs/{slug}/") and data["name"] == actor["title"]
@@ -266,7 +267,7 @@ def test_actors_are_organisations_with_their_addresses_parents_and_sites(publish
                 assert node["geo"] == coordinates(p), slug
                 seen["geo"] += 1
         if actor.get("parent"):
-            parent = entries("actors")[actor["parent"]]
+            parent = FACTS.entries("actors")[actor["parent"]]
             key = "memberOf" if parent.get("type") in ("reseau", "cluster") else "parentOrganization"
             assert data[key]["@id"] == absolute(f"acteurs/{actor['parent']}/") and data[key]["name"] == parent["title"]
             seen["parent"] += 1
@@ -277,11 +278,11 @@ def test_actors_are_organisations_with_their_addresses_parents_and_sites(publish
             seen["sameAs"] += 1
         else:
             assert "sameAs" not in data
-    assert seen["address"] and seen["geo"] and seen["parent"]  # the real atlas exercises each case
+    assert seen["address"] and seen["geo"] and seen["parent"]  # the fixture atlas exercises each case
 
 
 def test_places_have_a_postal_address_and_coordinates(published: dict[str, Head]) -> None:
-    for slug, place in entries("places").items():
+    for slug, place in FACTS.entries("places").items():
         data = jsonld(published[f"lieux/{slug}/"])
         assert types(data) == {"Restaurant" if place.get("type") == "restaurant" else "Place"}  # Restaurant is a Place
         assert data["name"] == place["title"]
@@ -296,7 +297,7 @@ def test_places_have_a_postal_address_and_coordinates(published: dict[str, Head]
 
 
 def test_programmes_with_a_budget_state_the_amount_and_who_gives_it(published: dict[str, Head]) -> None:
-    budgeted = {s: p for s, p in entries("programmes").items() if p.get("budget_eur")}
+    budgeted = {s: p for s, p in FACTS.entries("programmes").items() if p.get("budget_eur")}
     assert budgeted
     for slug, programme in budgeted.items():
         data = jsonld(published[f"programmes/{slug}/"])
@@ -307,7 +308,7 @@ def test_programmes_with_a_budget_state_the_amount_and_who_gives_it(published: d
         assert {n["@id"] for n in as_list(data.get("funder", []))} == operators, slug
         if "GovernmentService" in types(data) or "Service" in types(data):
             assert {n["@id"] for n in as_list(data["provider"])} == operators, slug
-        public = any(entries("actors")[a].get("type") in ("collectivite", "etablissement-public")
+        public = any(FACTS.entries("actors")[a].get("type") in ("collectivite", "etablissement-public")
                      for a in programme.get("operators") or [])
         if programme.get("type") not in ("fonds", "appel-a-projets"):
             assert ("GovernmentService" if public else "Service") in types(data), slug
@@ -315,8 +316,8 @@ def test_programmes_with_a_budget_state_the_amount_and_who_gives_it(published: d
 
 # --- sitemap.xml, robots.txt, flux.xml -------------------------------------------------------
 
-def newest(*kinds: str) -> str:
-    return max(iso(d["updated"]) for k in kinds for d in entries(k).values() if d.get("updated"))
+def newest(*kinds: str) -> str | None:
+    return max((iso(d["updated"]) for k in kinds for d in FACTS.entries(k).values() if d.get("updated")), default=None)
 
 
 def test_the_sitemap_lists_every_page_with_its_check_date(published_site: Path, published: dict[str, Head]) -> None:
@@ -326,7 +327,7 @@ def test_the_sitemap_lists_every_page_with_its_check_date(published_site: Path, 
     assert len(listed) == len(root)  # no URL twice
     assert set(listed) == {absolute(url) for url in published if url != "404.html"}
     for url, (kind, slug) in entry_pages().items():
-        updated = entries(kind)[slug].get("updated")
+        updated = FACTS.entries(kind)[slug].get("updated")
         assert listed[absolute(url)] == (iso(updated) if updated else None), url
     for kind, segment in SEGMENTS.items():
         assert listed[absolute(f"{segment}/")] == newest(kind)
@@ -335,11 +336,11 @@ def test_the_sitemap_lists_every_page_with_its_check_date(published_site: Path, 
         dt.date.fromisoformat(value)  # W3C date
 
 
-def test_robots_txt_names_the_sitemap_when_there_is_one(published_site: Path, real_site: Path) -> None:
+def test_robots_txt_names_the_sitemap_when_there_is_one(published_site: Path, whole_site: Path) -> None:
     lines = (published_site / "robots.txt").read_text(encoding="utf-8").splitlines()
     assert "User-agent: *" in lines and f"Sitemap: {absolute('sitemap.xml')}" in lines
-    assert not (real_site / "sitemap.xml").exists()  # no absolute URL to give: no sitemap, no feed
-    assert not any(line.startswith("Sitemap:") for line in (real_site / "robots.txt").read_text().splitlines())
+    assert not (whole_site / "sitemap.xml").exists()  # no absolute URL to give: no sitemap, no feed
+    assert not any(line.startswith("Sitemap:") for line in (whole_site / "robots.txt").read_text().splitlines())
 
 
 def test_the_feed_is_well_formed_atom_with_the_latest_checked_entries(published_site: Path,
@@ -349,7 +350,7 @@ def test_the_feed_is_well_formed_atom_with_the_latest_checked_entries(published_
     assert feed.version == "atom10"
     assert feed.feed.title and feed.feed.link == PUBLISHED_URL
     dated = {absolute(f"{SEGMENTS[k]}/{s}/"): (d, iso(d["updated"])) for k in SEGMENTS
-             for s, d in entries(k).items() if d.get("updated")}
+             for s, d in FACTS.entries(k).items() if d.get("updated")}
     assert len(feed.entries) == min(50, len(dated))
     days = []
     for item in feed.entries:
@@ -365,10 +366,10 @@ def test_the_feed_is_well_formed_atom_with_the_latest_checked_entries(published_
     assert not left_out or max(left_out) <= days[-1]  # the latest ones are in
 
 
-def test_every_footer_states_the_declared_accessibility_status(real_site: Path) -> None:
+def test_every_footer_states_the_declared_accessibility_status(whole_site: Path) -> None:
     """RGAA: each page links to the statement with its status (« Accessibilité : non conforme »),
-    which must be the one content/pages/accessibilite.md declares."""
-    declared = re.findall(r"\*\*((?:non|partiellement|totalement) conforme)\*\*", body("pages", "accessibilite"))
+    which must be the one the atlas's pages/accessibilite.md declares."""
+    declared = re.findall(r"\*\*((?:non|partiellement|totalement) conforme)\*\*", FACTS.body("pages", "accessibilite"))
     assert len(set(declared)) == 1, declared
     label = f'<a href="/accessibilite/">Accessibilité : {declared[0]}</a>'
-    assert [p for p in real_site.rglob("*.html") if label not in p.read_text(encoding="utf-8")] == []
+    assert [p for p in whole_site.rglob("*.html") if label not in p.read_text(encoding="utf-8")] == []

@@ -1,9 +1,8 @@
-"""Open data: every export parses and matches content/; the JSON Schemas accept the real atlas."""
+"""Open data: every export of the fixture atlas parses and matches its files; the JSON Schemas accept them."""
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -15,7 +14,8 @@ import pytest
 from atlas.model.jsonschema import schema_for
 from atlas.model.problems import AtlasError
 from conftest import build_tree
-from content_facts import KINDS, entries, front_matter, geolocated, listed, CONTENT
+from fixture_atlas import FACTS
+from helpers import KINDS, as_editors_read, listed
 
 SEGMENT = {"actors": "acteurs", "places": "lieux", "programmes": "programmes", "territories": "territoires",
            "themes": "thematiques"}
@@ -30,20 +30,20 @@ def read_csv(site: Path, kind: str) -> tuple[list[str], list[dict[str, str]]]:
 
 
 @pytest.fixture(scope="module")
-def atlas_json(real_site: Path) -> dict[str, Any]:
-    return json.loads((real_site / "donnees/atlas.json").read_text(encoding="utf-8"))
+def atlas_json(whole_site: Path) -> dict[str, Any]:
+    return json.loads((whole_site / "donnees/atlas.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_atlas_json_holds_every_entry_with_its_references_resolved(atlas_json: dict[str, Any], kind: str) -> None:
     records = {r["id"]: r for r in atlas_json[SEGMENT[kind]]}
-    assert set(records) == set(entries(kind))
+    assert set(records) == set(FACTS.entries(kind))
     assert list(records) == sorted(records), "sorted by id, for stable diffs"
     forward = {"actors": {"places": "lieux", "programmes": "programmes", "parent": "structure_parente"},
                "programmes": {"operators": "porteurs", "laureates": "laureats", "parent": "programme_parent"},
                "territories": {"parent": "territoire_parent"}, "themes": {"parent": "thematique_parente"},
                "places": {}}[kind]
-    for slug, data in entries(kind).items():
+    for slug, data in FACTS.entries(kind).items():
         record = records[slug]
         assert record["nom"] == str(data["title"])
         assert record["url"] == f"/{SEGMENT[kind]}/{slug}/"
@@ -64,11 +64,11 @@ def test_atlas_json_holds_every_entry_with_its_references_resolved(atlas_json: d
 
 def test_places_list_the_actors_they_host_and_partners_show_on_both_sides(atlas_json: dict[str, Any]) -> None:
     places = {r["id"]: r for r in atlas_json["lieux"]}
-    for slug in entries("places"):
-        hosted = sorted(a for a, d in entries("actors").items() if slug in listed(d.get("places")))
+    for slug in FACTS.entries("places"):
+        hosted = sorted(a for a, d in FACTS.entries("actors").items() if slug in listed(d.get("places")))
         assert [s["id"] for s in places[slug]["structures"]] == hosted
     actors = {r["id"]: r for r in atlas_json["acteurs"]}
-    for slug, data in entries("actors").items():
+    for slug, data in FACTS.entries("actors").items():
         for partner in listed(data.get("partners")):
             assert slug in [p["id"] for p in actors[partner]["partenaires"]]
 
@@ -81,12 +81,12 @@ def test_cross_links_in_bodies_become_page_urls(atlas_json: dict[str, Any]) -> N
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_csv_per_kind_has_a_header_and_one_row_per_entry(real_site: Path, kind: str) -> None:
-    header, rows = read_csv(real_site, kind)
+def test_csv_per_kind_has_a_header_and_one_row_per_entry(whole_site: Path, kind: str) -> None:
+    header, rows = read_csv(whole_site, kind)
     assert header[:3] == ["id", "nom", "url"]
-    assert [r["id"] for r in rows] == sorted(entries(kind))
+    assert [r["id"] for r in rows] == sorted(FACTS.entries(kind))
     for row in rows:
-        data = entries(kind)[row["id"]]
+        data = FACTS.entries(kind)[row["id"]]
         assert row["nom"] == str(data["title"])
         if "themes" in header:
             assert row["thematiques"] == "|".join(listed(data.get("themes")))
@@ -101,40 +101,32 @@ def test_csv_per_kind_has_a_header_and_one_row_per_entry(real_site: Path, kind: 
             assert row["lieux"] == "|".join(listed(data.get("places")))
 
 
-def test_geojson_has_every_geolocated_place_in_lon_lat_order(real_site: Path) -> None:
-    data = json.loads((real_site / "donnees/lieux.geojson").read_text(encoding="utf-8"))
+def test_geojson_has_every_geolocated_place_in_lon_lat_order(whole_site: Path) -> None:
+    data = json.loads((whole_site / "donnees/lieux.geojson").read_text(encoding="utf-8"))
     assert data["type"] == "FeatureCollection" and "crs" not in data
     features = {f["id"]: f for f in data["features"]}
-    assert set(features) == set(geolocated())
-    for slug, place in geolocated().items():
+    assert set(features) == set(FACTS.geolocated())
+    for slug, place in FACTS.geolocated().items():
         feature = features[slug]
         assert feature["type"] == "Feature" and feature["geometry"]["type"] == "Point"
         assert feature["geometry"]["coordinates"] == [place["geo"]["lon"], place["geo"]["lat"]]
         assert feature["properties"]["nom"] == place["title"]
         assert feature["properties"]["url"] == f"/lieux/{slug}/"
-        hosted = sorted(a for a, d in entries("actors").items() if slug in listed(d.get("places")))
+        hosted = sorted(a for a, d in FACTS.entries("actors").items() if slug in listed(d.get("places")))
         assert [s["id"] for s in feature["properties"]["structures"]] == hosted
 
 
-def _as_editors_read(value: Any) -> Any:
-    """PyYAML reads 2024-01-31 as a date; YAML 1.2 tools (editors) read a string."""
-    if isinstance(value, dict):
-        return {k: _as_editors_read(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_as_editors_read(v) for v in value]
-    return value.isoformat() if isinstance(value, dt.date) else value
-
-
 @pytest.mark.parametrize("kind", KINDS)
-def test_json_schema_is_valid_and_accepts_every_real_entry(real_site: Path, kind: str) -> None:
-    published = json.loads((real_site / f"donnees/schemas/{SEGMENT[kind]}.schema.json").read_text(encoding="utf-8"))
+def test_json_schema_is_valid_and_accepts_every_fixture_entry(whole_site: Path, kind: str) -> None:
+    published = json.loads((whole_site / f"donnees/schemas/{SEGMENT[kind]}.schema.json").read_text(encoding="utf-8"))
     assert published == schema_for(kind)
     jsonschema.Draft202012Validator.check_schema(published)
     validator = jsonschema.Draft202012Validator(published, format_checker=jsonschema.FormatChecker())
-    for path in sorted((CONTENT / kind).glob("*.md")):
+    assert FACTS.front_matters(kind)
+    for slug, data in FACTS.front_matters(kind).items():
         errors = [f"{'.'.join(map(str, e.absolute_path))}: {e.message}"
-                  for e in validator.iter_errors(_as_editors_read(front_matter(path)))]
-        assert errors == [], path.name
+                  for e in validator.iter_errors(as_editors_read(data))]
+        assert errors == [], slug
 
 
 def test_json_schema_rejects_what_the_validator_rejects() -> None:
@@ -163,7 +155,7 @@ FILES = {
         Voir [](acteur:la-nef) et [la banque](acteur:la-nef#histoire).
         """,
     "content/actors/la-nef.md": "---\ntitle: La NEF\ntype: cooperative\nthemes: [finance-solidaire]\n"
-                                "territory: lille\nplaces: [maison]\nstaff: 12\n---\n",
+                                "territory: lille\nplaces: [maison]\nstaff: 12\n---\n## Histoire\n",
 }
 
 
@@ -173,7 +165,7 @@ def test_exports_are_byte_identical_across_builds_and_quote_separators(tree) -> 
     first = {p.name: p.read_bytes() for p in sorted((root / "site/donnees").rglob("*")) if p.is_file() and p.suffix != ".html"}
     assert build_tree(root, search=False, jobs=2).report.ok
     again = {p.name: p.read_bytes() for p in sorted((root / "site/donnees").rglob("*")) if p.is_file() and p.suffix != ".html"}
-    assert first == again and len(first) == 12
+    assert first == again and len(first) == 13
     _, rows = read_csv(root / "site", "places")
     assert rows[0]["nom"] == "Maison « commune » ; le lieu"
     record = json.loads(first["atlas.json"])["lieux"][0]
@@ -188,19 +180,19 @@ def test_urls_are_absolute_when_the_site_has_a_public_address(tree) -> None:
     assert data["features"][0]["properties"]["structures"][0]["url"] == "https://example.org/atlas/acteurs/la-nef/"
 
 
-def test_open_data_page_documents_every_file_and_column(real_site: Path) -> None:
-    page = (real_site / "donnees/index.html").read_text(encoding="utf-8")
+def test_open_data_page_documents_every_file_and_column(whole_site: Path) -> None:
+    page = (whole_site / "donnees/index.html").read_text(encoding="utf-8")
     for name in ("atlas.json", "lieux.geojson", "acteurs.csv", "lieux.csv", "programmes.csv",
                  "territoires.csv", "thematiques.csv", "acteurs.schema.json", "Licence Ouverte 2.0",
                  "point-virgule", "BOM"):
         assert name in page, name
     for kind in KINDS:
-        header, _ = read_csv(real_site, kind)
+        header, _ = read_csv(whole_site, kind)
         for column in header:
             assert f"<code>{column}</code>" in page, column
 
 
-def test_vendored_leaflet_is_published_as_recorded(real_site: Path) -> None:
+def test_vendored_leaflet_is_published_as_recorded(whole_site: Path) -> None:
     """Every vendored file is in the site, with the SHA-256 that atlas/theme/VENDORED.md records."""
     import hashlib
     import re
@@ -211,4 +203,4 @@ def test_vendored_leaflet_is_published_as_recorded(real_site: Path) -> None:
     assert len(recorded) == 12
     for sha, rel in recorded:
         assert hashlib.sha256((theme.THEME_ASSETS / "vendor" / rel).read_bytes()).hexdigest() == sha, rel
-        assert hashlib.sha256((real_site / "assets/vendor" / rel).read_bytes()).hexdigest() == sha, rel
+        assert hashlib.sha256((whole_site / "assets/vendor" / rel).read_bytes()).hexdigest() == sha, rel

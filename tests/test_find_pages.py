@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import build_tree
-from content_facts import chain, entries, geolocated, listed
+from fixture_atlas import FACTS
+from helpers import listed
 
 
 class Tags(HTMLParser):
@@ -31,39 +32,40 @@ def page(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")
 
 
-def test_map_page_lists_every_geolocated_place_with_address_and_hosted_actors(real_site: Path) -> None:
-    html = page(real_site, "carte")
+def test_map_page_lists_every_geolocated_place_with_address_and_hosted_actors(whole_site: Path) -> None:
+    html = page(whole_site, "carte")
     points = Tags(html).having("data-lat")
-    assert len(points) == len(geolocated())
-    for slug, place in geolocated().items():
+    assert len(points) == len(FACTS.geolocated())
+    for slug, place in FACTS.geolocated().items():
         (point,) = [p for p in points if p["data-title"] == place["title"]]
         assert float(point["data-lat"]) == place["geo"]["lat"] and float(point["data-lon"]) == place["geo"]["lon"]
         assert f'href="/lieux/{slug}/"' in html
         if place.get("address"):
             assert str(place["address"]) in html
-        for actor, data in entries("actors").items():
+        for actor, data in FACTS.entries("actors").items():
             if slug in listed(data.get("places")):
                 assert f'href="/acteurs/{actor}/"' in html
-    assert 'src="/assets/vendor/leaflet/leaflet.js"' in html and "unpkg" not in html and "cdn" not in html
+    assert 'src="/assets/map.js"' in html and "unpkg" not in html and "cdn" not in html
+    assert '"vendor/leaflet/leaflet.js"' in (real_site / "assets" / "map.js").read_text(encoding="utf-8")  # fetched by it
 
 
-def test_place_actor_and_territory_pages_show_a_small_map_of_their_points(real_site: Path) -> None:
-    for slug, place in geolocated().items():
-        assert len(Tags(page(real_site, f"lieux/{slug}")).having("data-lat")) == 1
+def test_place_actor_and_territory_pages_show_a_small_map_of_their_points(whole_site: Path) -> None:
+    for slug, place in FACTS.geolocated().items():
+        assert len(Tags(page(whole_site, f"lieux/{slug}")).having("data-lat")) == 1
         territory = place.get("territory")
-        for t in chain("territories", territory) if territory else []:
-            titles = [p["data-title"] for p in Tags(page(real_site, f"territoires/{t}")).having("data-lat")]
+        for t in FACTS.chain("territories", territory) if territory else []:
+            titles = [p["data-title"] for p in Tags(page(whole_site, f"territoires/{t}")).having("data-lat")]
             assert place["title"] in titles, t
-    for actor, data in entries("actors").items():
-        expected = [p for p in listed(data.get("places")) if p in geolocated()]
-        assert len(Tags(page(real_site, f"acteurs/{actor}")).having("data-lat")) == len(expected), actor
-    without = [s for s in entries("places") if s not in geolocated()]
+    for actor, data in FACTS.entries("actors").items():
+        expected = [p for p in listed(data.get("places")) if p in FACTS.geolocated()]
+        assert len(Tags(page(whole_site, f"acteurs/{actor}")).having("data-lat")) == len(expected), actor
+    without = [s for s in FACTS.entries("places") if s not in FACTS.geolocated()]
     for slug in without:
-        assert "data-map" not in page(real_site, f"lieux/{slug}")
+        assert "data-map" not in page(whole_site, f"lieux/{slug}")
 
 
-def test_list_cards_carry_filter_values_including_parent_territories(real_site: Path) -> None:
-    html = page(real_site, "acteurs")
+def test_list_cards_carry_filter_values_including_parent_territories(whole_site: Path) -> None:
+    html = page(whole_site, "acteurs")
     cards: dict[str, dict[str, str]] = {}
     current: dict[str, str] | None = None
     for tag, attrs in Tags(html).tags:
@@ -72,20 +74,20 @@ def test_list_cards_carry_filter_values_including_parent_territories(real_site: 
         elif tag == "a" and current is not None:
             cards[attrs["href"]] = current  # the card's first link is its title
             current = None
-    assert len(cards) == len(entries("actors"))
-    for slug, data in entries("actors").items():
+    assert len(cards) == len(FACTS.entries("actors"))
+    for slug, data in FACTS.entries("actors").items():
         card = cards[f"/acteurs/{slug}/"]
         assert card["data-categorie"] == "actors"
         assert card["data-themes"].split() == listed(data.get("themes"))
         territory = data.get("territory")
-        assert card["data-territory"].split() == (chain("territories", territory) if territory else [])
+        assert card["data-territory"].split() == (FACTS.chain("territories", territory) if territory else [])
         assert card["data-type"] == (data.get("type") or "")
     assert 'id="filtre-thematique"' in html and "data-filters" in html
 
 
-def test_entry_pages_are_indexed_with_their_filters_and_lists_are_not(real_site: Path) -> None:
-    for slug, data in entries("actors").items():
-        tags = Tags(page(real_site, f"acteurs/{slug}"))
+def test_entry_pages_are_indexed_with_their_filters_and_lists_are_not(whole_site: Path) -> None:
+    for slug, data in FACTS.entries("actors").items():
+        tags = Tags(page(whole_site, f"acteurs/{slug}"))
         assert tags.having("data-pagefind-body")
         filters = [a["data-pagefind-filter"].split("[")[0] + "=" + a["data-value"]
                    for a in tags.having("data-pagefind-filter")]
@@ -93,8 +95,8 @@ def test_entry_pages_are_indexed_with_their_filters_and_lists_are_not(real_site:
         themes = {f for f in filters if f.startswith("thematique=")}
         assert len(themes) == len(listed(data.get("themes"))), slug
     for url in ("", "acteurs", "a-z", "carte", "recherche", "donnees"):
-        assert "data-pagefind-body" not in page(real_site, url)
-    assert (real_site / "pagefind/pagefind.js").is_file()
+        assert "data-pagefind-body" not in page(whole_site, url)
+    assert (whole_site / "pagefind/pagefind.js").is_file()
 
 
 def test_no_search_builds_without_an_index_and_says_so(tree) -> None:

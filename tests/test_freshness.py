@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from test_build import tree_digest
+from helpers import tree_digest
 
 from atlas.cli import main
 from atlas.link.freshness import months_before, stale_entries
@@ -82,7 +82,7 @@ def _notes(site: Path) -> dict[str, bool]:
     found = {}
     for page in sorted(site.glob("*/*/index.html")):
         html = page.read_text(encoding="utf-8")
-        updated = re.search(r'<p class="updated">.*?</p>', html, re.S)
+        updated = re.search(r'<p class="updated"[^>]*>.*?</p>', html, re.S)
         found[page.parent.relative_to(site).as_posix()] = bool(updated and NOTE in updated.group(0))
     return found
 
@@ -96,7 +96,7 @@ def test_pages_say_a_verifier_relative_to_the_newest_update(tree) -> None:
     assert notes == {"acteurs/ancienne": False, "acteurs/limite": False, "acteurs/recente": False,
                      "lieux/sans-date": True, "thematiques/vieux-theme": True}
     undated = (root / "site/lieux/sans-date/index.html").read_text(encoding="utf-8")
-    assert ('<p class="updated">Dernière vérification : date inconnue · '
+    assert ('<p class="updated" data-pagefind-ignore>Dernière vérification : date inconnue · '
             '<strong class="a-verifier">à vérifier</strong></p>') in undated
     about = (root / "site/a-propos/index.html").read_text(encoding="utf-8")
     assert NOTE not in about

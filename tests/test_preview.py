@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
+import time
 from pathlib import Path
+from typing import Callable
 
-from atlas.serve.preview import Changes, inject
+from atlas.serve.preview import Changes, inject, watch
 from atlas.serve.server import resolve
 
 
@@ -44,3 +47,37 @@ def test_inject_puts_script_in_head_and_overlay_first_in_body() -> None:
     broken = inject(page, 8, 8123, ["content/actors/a.md:3: title: <b>bad</b>"])
     assert b'<body class="a"><div id="atlas-erreurs"' in broken
     assert b"content/actors/a.md:3: title: &lt;b&gt;bad&lt;/b&gt;" in broken  # escaped, never markup
+
+
+def reported(changes: Changes, action: Callable[[], object], quiet: float = 0.5, limit: float = 10) -> set[str]:
+    """The source paths the watcher reports after action, once it has been quiet for a while."""
+    action()
+    found: set[str] = set()
+    start = last = time.monotonic()
+    while time.monotonic() - start < limit:
+        time.sleep(0.05)
+        with changes.cond:
+            new, changes.paths = changes.paths, set()
+        if new:
+            found, last = found | new, time.monotonic()
+        elif found and time.monotonic() - last > quiet:
+            break
+    return found
+
+
+def test_a_source_folder_made_after_the_start_is_watched_and_again_once_remade(tmp_path: Path) -> None:
+    """A new site has no templates/: the first override makes it while the preview runs."""
+    (tmp_path / "content").mkdir()
+    changes = Changes(tmp_path)
+    observer = watch(tmp_path, changes)
+    template = tmp_path / "templates" / "base.html"
+    try:
+        assert "templates" in reported(changes, lambda: template.parent.mkdir())
+        assert reported(changes, lambda: template.write_text("a", encoding="utf-8")) == {"templates/base.html"}
+        assert reported(changes, lambda: template.write_text("b", encoding="utf-8")) == {"templates/base.html"}
+        assert "templates" in reported(changes, lambda: shutil.rmtree(template.parent))
+        assert "templates" in reported(changes, lambda: template.parent.mkdir())
+        assert reported(changes, lambda: template.write_text("c", encoding="utf-8")) == {"templates/base.html"}
+    finally:
+        observer.stop()
+        observer.join()

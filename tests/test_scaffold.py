@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from atlas.cli import main
 from atlas.model.kinds import ENTRY_KINDS, SCHEMAS
@@ -73,6 +74,8 @@ def test_the_examples_in_the_comments_are_valid_values(tmp_path: Path) -> None:
         text = "\n".join(filled) + "\n"
         (tmp_path / "content" / kind).mkdir(parents=True, exist_ok=True)
         (tmp_path / "content" / kind / "exemple.md").write_text(text, encoding="utf-8")
+        if "image" in examples:  # the example names a file beside the entry: give it one
+            Image.new("RGB", (8, 8)).save(tmp_path / "content" / kind / examples["image"].split(": ")[1])
         data = parse_bytes(text.encode(), kind, "exemple", f"content/{kind}/exemple.md").data
         assert set(data) == {spec.name for spec in SCHEMAS[kind]}
         for spec in SCHEMAS[kind]:

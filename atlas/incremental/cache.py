@@ -18,6 +18,9 @@ from typing import Any
 
 from ..link.graph import Atlas
 from ..model.kinds import Entry
+from ..pages.positions import position_digest
+from ..pages.pictures import file_digest
+from ..pages.status import status_digest
 
 CACHE_DIR = ".atlas-cache"
 _FORMAT = 5
@@ -43,7 +46,7 @@ class Cache:
     files: dict[str, tuple[int, int, Any, list[Any]]] = field(default_factory=dict)
     global_digest: str = ""
     deps: dict[str, str] = field(default_factory=dict)  # dependency -> its digest at the last build
-    pages: dict[str, tuple[str, tuple[str, ...]]] = field(default_factory=dict)  # url -> (path, deps)
+    pages: dict[str, tuple[str, tuple[str, ...], Any]] = field(default_factory=dict)  # url -> (path, deps, links)
     manifest: dict[str, str] = field(default_factory=dict)  # output path -> digest, as published
     spare: dict[str, str] | None = None  # what the spare output folder holds, when known
     produced: list[str] = field(default_factory=list)  # files the producers wrote last time
@@ -143,6 +146,12 @@ class DepDigests:
         if what == "t":
             kind, _, type_ = rest.partition("/")
             return _hash("\n".join(e.slug for e in self.atlas.by_type.get((kind, type_), [])))
+        if what == "f":  # a file beside the entries, e.g. an image
+            return file_digest(self.atlas, rest)
+        if what == "s":  # the status a page showed for a programme, against today's
+            return status_digest(self.atlas, rest)
+        if what == "g":  # where an actor is, for maps
+            return position_digest(self.atlas, rest)
         kind, _, slug = rest.partition("/")
         entry = self.atlas.get(kind, slug)
         if entry is None:
@@ -185,7 +194,7 @@ def _dump(value: Any, location: Path) -> None:
 
 def _card_fields(entry: Entry) -> tuple[Any, ...]:
     v = entry.values
-    return (v.get("title"), v.get("summary"), v.get("type"), v.get("themes"), v.get("territory"))
+    return (v.get("title"), v.get("summary"), v.get("type"), v.get("themes"), v.get("territory"), v.get("image"))
 
 
 def _hash(text: str) -> str:

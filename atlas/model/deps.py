@@ -16,6 +16,13 @@ so the table below is the contract between the readers (pages/view.py, outputs/)
 | `p`    | `p:k/actors@2`              | page 2 of a paged list: the entries on it and the navigation |
 | `u`    | `u:actors`                  | the newest `updated` date of a kind ('' : of the whole atlas) |
 | `r`    | `r:50`                      | which entries are the 50 most recently checked, in order     |
+| `n`    | `n:actors`                  | how many entries of each type a kind has                     |
+| `g`    | `g:actors/la-nef`           | where it is: pages/positions.py POSITION_FIELDS              |
+| `s`    | `s:programmes/x@open`       | that a programme's status today is still the one shown       |
+| `f`    | `f:content/actors/x.jpg`    | a file's bytes (an image beside the entries)                 |
+
+`s` and `f` move without any entry changing (the date turns, an image is replaced): the cache
+digests all of their keys on every build (incremental/digests.EXTERNAL).
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ class Parsed:
     kind: str = ""
     slug: str = ""  # the type for `t`, the list for `p`, the count for `r`
     page: int = 0  # `p` only
+    code: str = ""  # `s` only
 
 
 def entry(kind: str, slug: str) -> Dep:
@@ -73,12 +81,39 @@ def recent(count: int) -> Dep:
     return f"r:{count}"
 
 
+def type_counts(kind: str) -> Dep:
+    return f"n:{kind}"
+
+
+def position(kind: str, slug: str) -> Dep:
+    return f"g:{kind}/{slug}"
+
+
+def status(kind: str, slug: str, code: str) -> Dep:
+    return f"s:{kind}/{slug}@{code}"
+
+
+def file(path: str) -> Dep:
+    """A file by its path from the atlas root."""
+    return f"f:{path}"
+
+
 def parse(dep: Dep) -> Parsed:
     """The record of a key; ValueError for a key no constructor of this module makes."""
     family, colon, rest = dep.partition(":")
     if not colon or family not in FAMILIES:
         raise ValueError(f"unknown dependency {dep!r}")
-    if family in ("e", "c", "i", "t"):
+    if family == "f":
+        if not rest:
+            raise ValueError(f"unknown dependency {dep!r}")
+        return Parsed(family, slug=rest)
+    if family == "s":
+        rest, at, code = rest.rpartition("@")
+        kind, slash, slug = rest.partition("/")
+        if not at or not code or not slash or not kind or not slug:
+            raise ValueError(f"unknown dependency {dep!r}")
+        return Parsed(family, kind, slug, code=code)
+    if family in ("e", "c", "i", "t", "g"):
         kind, slash, slug = rest.partition("/")
         if not slash or not kind or not slug:
             raise ValueError(f"unknown dependency {dep!r}")
@@ -92,9 +127,9 @@ def parse(dep: Dep) -> Parsed:
         if not rest.isdigit():
             raise ValueError(f"unknown dependency {dep!r}")
         return Parsed(family, slug=rest)
-    if family == "k" and not rest:
+    if family in ("k", "n") and not rest:
         raise ValueError(f"unknown dependency {dep!r}")
     return Parsed(family, kind=rest)
 
 
-FAMILIES = frozenset("ecikptur")
+FAMILIES = frozenset("ecikpturngsf")

@@ -63,16 +63,16 @@ TYPE_LABELS: dict[str, str] = {
 
 COMMON: tuple[Field, ...] = (
     Field("title", "str", "Nom affiché, en toutes lettres (accents et apostrophes permis).",
-          required=True, example="La NEF"),
+          required=True, example="La Cantine de l'Exemple"),
     Field("summary", "text", "Une ou deux phrases, sans mise en forme : listes, cartes, moteurs de recherche.",
-          example="Coopérative bancaire qui finance des projets écologiques, sociaux et culturels."),
+          example="Association de quartier qui tient une cantine à prix libre et un jardin partagé."),
     Field("themes", "refs", "Thématiques (identifiants de content/themes/).", ref="themes",
-          example=["finance-solidaire"]),
+          example=["nom-de-la-thematique"]),
     Field("territory", "ref", "Territoire où la structure se trouve ou agit.", ref="territories",
-          example="lille"),
-    Field("website", "url", "Site officiel (http, https ou mailto).", example="https://www.lanef.com/"),
+          example="nom-du-territoire"),
+    Field("website", "url", "Site officiel (http, https ou mailto).", example="https://www.example.org/"),
     Field("sources", "sources", "D'où viennent les faits : title, url, publisher, date (AAAA-MM-JJ), accessed.",
-          example=[{"title": "Maison de l'ESS, Ville de Lille", "publisher": "Ville de Lille",
+          example=[{"title": "Statuts de l'association", "publisher": "La Cantine de l'Exemple",
                     "accessed": "2026-11-22"}]),
     Field("updated", "date", "Date de la dernière vérification des faits (AAAA-MM-JJ).",
           example="2026-11-22"),
@@ -84,7 +84,7 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("type", "enum", "Forme juridique ou organisationnelle.", choices=ACTOR_TYPES,
               example="association"),
         Field("places", "refs", "Lieux où la structure est installée ou hébergée.", ref="places",
-              example=["maison-de-l-ess-lille"]),
+              example=["nom-du-lieu"]),
         Field("programmes", "refs", "Programmes auxquels elle participe.", ref="programmes", example=[]),
         Field("partners", "refs", "Partenaires (affichés des deux côtés).", ref="actors", example=[]),
         Field("parent", "ref", "Réseau ou groupe dont elle est membre.", ref="actors", example=""),
@@ -94,15 +94,15 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     ),
     "places": COMMON + (
         Field("type", "enum", "Nature du lieu.", choices=PLACE_TYPES, example="tiers-lieu"),
-        Field("address", "str", "Numéro et voie.", example="235 boulevard Paul Painlevé"),
-        Field("postcode", "str", "Code postal.", example="59000"),
-        Field("city", "str", "Commune.", example="Lille"),
+        Field("address", "str", "Numéro et voie.", example="12 rue de la République"),
+        Field("postcode", "str", "Code postal.", example="01000"),
+        Field("city", "str", "Commune.", example="Exempleville"),
         Field("geo", "geo", "Position : {lat, lon} en degrés décimaux, approximate: true si approchée.",
-              example={"lat": 50.6292, "lon": 3.0573}),
+              example={"lat": 46.6034, "lon": 1.8883}),
         Field("opened", "year", "Année d'ouverture.", example=2016),
         Field("area_m2", "int", "Surface en mètres carrés.", example=1300),
         Field("access", "strs", "Accès en transports en commun et à vélo, une ligne chacun.",
-              example=["Métro ligne 2, arrêt Porte de Valenciennes"]),
+              example=["Bus ligne 2, arrêt Mairie"]),
     ),
     "programmes": COMMON + (
         Field("type", "enum", "Nature du programme.", choices=PROGRAMME_TYPES, example="appel-a-projets"),
@@ -117,14 +117,33 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     ),
     "territories": COMMON + (
         Field("type", "enum", "Échelon.", choices=TERRITORY_TYPES, example="commune"),
-        Field("parent", "ref", "Territoire englobant.", ref="territories", example="france"),
-        Field("geo", "geo", "Centre approximatif : {lat, lon}.", example={"lat": 50.63, "lon": 3.06}),
+        Field("parent", "ref", "Territoire englobant.", ref="territories", example="nom-du-territoire-englobant"),
+        Field("geo", "geo", "Centre approximatif : {lat, lon}.", example={"lat": 46.60, "lon": 1.89}),
+        Field("code", "str", "Code officiel géographique de l'Insee (commune, département ou région).",
+              example="64445"),
     ),
     "themes": COMMON + (
         Field("parent", "ref", "Thématique englobante.", ref="themes", example=""),
     ),
     "pages": (COMMON[0], COMMON[1], COMMON[5], COMMON[6], COMMON[7]),
 }
+
+# --- Issue 15 fields needed by images and programme statuses, declared minimally by the
+# images-lifecycle branch so that its tests run; the content-model branch declares and validates
+# them for good (image_alt required with image, partial dates): the integrator keeps theirs. ---
+IMAGE_FIELDS: tuple[Field, ...] = (
+    Field("image", "str", "Image : un fichier à côté de la fiche (photo.jpg) ou sous assets/ (/assets/photos/x.jpg), "
+          "en JPEG, PNG, WebP ou GIF.", example="photo.jpg"),
+    Field("image_alt", "text", "Ce que montre l'image, pour qui ne la voit pas (\"\" si elle est décorative).",
+          example="La façade de la Maison de l'ESS"),
+    Field("image_credit", "str", "Auteur ou source de l'image, affiché sous elle.", example="Photo : la structure"),
+)
+for _kind in ENTRY_KINDS:
+    SCHEMAS[_kind] += IMAGE_FIELDS
+SCHEMAS["actors"] += tuple(f for f in SCHEMAS["places"] if f.name in ("address", "postcode", "city", "geo"))
+SCHEMAS["programmes"] += (Field("deadline", "date", "Date limite de candidature (AAAA-MM-JJ).",
+                                example="2026-03-15"),)
+# --- end of the issue 15 block ---
 
 # Reference fields whose inverse is shown on the target's page: (kind, field) -> label there.
 INVERSE_LABELS: dict[tuple[str, str], str] = {

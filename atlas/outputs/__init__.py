@@ -6,10 +6,10 @@ next site once every page is written (the search indexer reads the rendered HTML
 
 from __future__ import annotations
 
-from . import opendata, search, seo
+from . import geo, ical, images, opendata, search, seo
 from .fragments import Finisher, Fragments, Producer, fragment
 
-PRODUCERS: tuple[Producer, ...] = (opendata.produce, seo.produce)
+PRODUCERS: tuple[Producer, ...] = (opendata.produce, seo.produce, images.produce, ical.produce, geo.produce)
 FINISHERS: tuple[Finisher, ...] = (search.FINISHER,)
 
 __all__ = ["FINISHERS", "PRODUCERS", "Finisher", "Fragments", "Producer", "fragment"]

@@ -1,4 +1,5 @@
-"""Open data under /donnees/: the whole atlas as JSON, one CSV per kind, lieux.geojson, JSON Schemas.
+"""Open data under /donnees/: the whole atlas as JSON, one CSV per kind, lieux.geojson and
+acteurs.geojson, JSON Schemas.
 
 Column names follow schema.data.gouv.fr habits where one exists (the data·inclusion and
 médiation numérique schemas: `nom`, `adresse`, `code_postal`, `commune`, `latitude`,
@@ -22,6 +23,7 @@ from ..model.jsonschema import schema_for
 from ..model.kinds import ENTRY_KINDS, KINDS, LINK_PREFIX, TYPE_LABELS, Entry
 from ..model import deps
 from .fragments import fragment
+from ..pages.positions import actor_positions
 from ..pages.view import entry_url
 
 FOLDER = "donnees"
@@ -200,7 +202,19 @@ def _entries(atlas: Atlas, kind: str) -> list[Entry]:
 
 
 def _cell(value: Any) -> str:
-    """A JSON value as CSV text: references by slug, lists joined by '|', dates ISO, booleans true/false."""
+    """A JSON value as CSV text: references by slug, lists joined by '|', dates ISO, booleans true/false.
+
+    A text a spreadsheet would run as a formula (first character = + - @ tab or CR) gets a leading
+    ' (OWASP, CSV injection): a title `=HYPERLINK(...)` is shown, never run. Numbers are left as numbers.
+    """
+    text = _text(value)
+    return "'" + text if text[:1] in _FORMULA and not isinstance(value, (int, float)) else text
+
+
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -208,7 +222,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, dict):
         return str(value.get("id", value.get("titre", "")))
     if isinstance(value, (list, tuple)):
-        return LIST_SEPARATOR.join(_cell(v) for v in value)
+        return LIST_SEPARATOR.join(_text(v) for v in value)
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return str(value)
@@ -278,15 +292,42 @@ def to_geojson(atlas: Atlas, site: dict[str, Any]) -> bytes:
             continue
         exporter.deps = set()
         record = exporter.record(entry, for_csv=False)
-        features.append({"type": "Feature", "id": entry.slug,
-                         "geometry": {"type": "Point", "coordinates": [geo["lon"], geo["lat"]]},
+        features.append({"type": "Feature", "id": entry.slug, "geometry": _point(geo),
                          "properties": {k: record[k] for k in keep}})
     return _json({"type": "FeatureCollection", "features": features})
+
+
+def actors_geojson(atlas: Atlas, site: dict[str, Any]) -> bytes:
+    """RFC 7946: the actors that have a position, their own (a Point) or their places' (a Point,
+    or a MultiPoint for several places); `position_origine` says which."""
+    exporter = Exporter(atlas, site)
+    keep = ("id", "nom", "url", "typologie", "typologie_libelle", "territoire", "lieux", "site_web")
+    features = []
+    for entry in _entries(atlas, "actors"):
+        found = actor_positions(atlas, entry)
+        if not found:
+            continue
+        exporter.deps = set()
+        record = exporter.record(entry, for_csv=False)
+        own = bool(entry.get("geo"))
+        geometry = _point(found[0]) if len(found) == 1 else \
+            {"type": "MultiPoint", "coordinates": [[g["lon"], g["lat"]] for g in found]}
+        properties = {k: record[k] for k in keep}
+        properties.update(adresse=entry.get("address"), code_postal=entry.get("postcode"), commune=entry.get("city"),
+                          position_origine="fiche" if own else "lieux",
+                          position_approximative=any(g["approximate"] for g in found))
+        features.append({"type": "Feature", "id": entry.slug, "geometry": geometry, "properties": properties})
+    return _json({"type": "FeatureCollection", "features": features})
+
+
+def _point(geo: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "Point", "coordinates": [geo["lon"], geo["lat"]]}
 
 
 def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
     yield f"{FOLDER}/atlas.json", to_json(atlas, site)
     yield f"{FOLDER}/lieux.geojson", to_geojson(atlas, site)
+    yield f"{FOLDER}/acteurs.geojson", actors_geojson(atlas, site)
     for kind in ENTRY_KINDS:
         yield f"{FOLDER}/{file_name(kind)}.csv", to_csv(atlas, site, kind)
         yield f"{FOLDER}/schemas/{file_name(kind)}.schema.json", _json(schema_for(kind), indent=2)

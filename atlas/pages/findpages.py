@@ -1,17 +1,21 @@
 """Context for finding things: map points, list filters, and the map, search and open data pages.
 
 Everything is read through the View, so each page records what it depends on: a map point
-depends on its place's whole file (address, geo) and on who points at it (hosted actors).
+depends on its place's whole file (address, geo) and on who points at it (hosted actors), an
+actor's point only on where the actor is (positions.whereabouts).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ..link.graph import sort_key
 from ..model.kinds import ENTRY_KINDS, KINDS, TYPE_LABELS, Entry
 from ..model import deps
 from ..outputs.opendata import COLUMNS, FOLDER, LICENCE_URLS, file_name
+from .outlines import of_territory
+from .positions import actor_positions, whereabouts
 from .view import View, entry_url
 
 
@@ -21,40 +25,65 @@ def address(place: Entry) -> str:
     return ", ".join(p for p in (place.get("address", ""), town) if p)
 
 
-def point(view: View, place: Entry, hosted: bool = True) -> dict[str, Any]:
-    """A geolocated place as the map and its list show it, with the actors it hosts."""
-    view.fields(place)
+def point(view: View, entry: Entry, hosted: bool = True) -> dict[str, Any]:
+    """A geolocated place or actor as the map and its list show it; a place with the actors it hosts."""
+    whereabouts(view, entry)
     actors: list[dict[str, str]] = []
-    if hosted:
-        view.deps.add(deps.around(place.kind, place.slug))
-        actors = [view.link(a) for a in view.atlas.pointing(place, "actors", "places")]
-    geo = place.get("geo")
-    return {"title": place.title, "url": entry_url(place.kind, place.slug), "address": address(place),
-            "lat": geo["lat"], "lon": geo["lon"], "approximate": geo["approximate"], "hosted": actors}
+    if hosted and entry.kind == "places":
+        view.deps.add(deps.around(entry.kind, entry.slug))
+        actors = [view.link(a) for a in view.atlas.pointing(entry, "actors", "places")]
+    geo = entry.get("geo")
+    return {"title": entry.title, "url": entry_url(entry.kind, entry.slug), "address": address(entry),
+            "lat": geo["lat"], "lon": geo["lon"], "approximate": geo["approximate"], "hosted": actors,
+            "kind": entry.kind, "kind_label": KINDS[entry.kind].singular}
 
 
-def points(view: View, places: list[Entry], hosted: bool = True) -> list[dict[str, Any]]:
-    """Map points of the places that have `geo`, each place once, in the given order."""
-    seen: set[str] = set()
+def points(view: View, entries: list[Entry], hosted: bool = True) -> list[dict[str, Any]]:
+    """Map points of the entries that have their own `geo`, each once, in the given order.
+
+    Places, and actors with a position of their own; an actor without one is shown at its
+    places, in their `hosted` lists.
+    """
+    seen: set[tuple[str, str]] = set()
     found = []
-    for place in places:
-        view.fields(place)  # whether it has geo is part of what the page shows
-        if place.get("geo") and place.slug not in seen:
-            seen.add(place.slug)
-            found.append(point(view, place, hosted))
+    for entry in entries:
+        whereabouts(view, entry)  # whether it has geo is part of what the page shows
+        if entry.get("geo") and entry.key not in seen:
+            seen.add(entry.key)
+            found.append(point(view, entry, hosted))
     return found
 
 
+def by_title(*groups: list[Entry]) -> list[Entry]:
+    """Entries of several kinds in one list, in collation order (as each kind's list is)."""
+    return sorted((e for g in groups for e in g), key=lambda e: (sort_key(e.title), e.kind, e.slug))
+
+
 def entry_points(view: View, entry: Entry) -> list[dict[str, Any]]:
-    """The small map of an entry page: a place itself, an actor's places, a territory's places."""
+    """The small map of an entry page: a place itself; an actor, at its own position and at its
+    places; what is in a territory (its places, and its actors that have their own position)."""
     if entry.kind == "places":
         return points(view, [entry], hosted=False)
     if entry.kind == "actors":
-        return points(view, view.atlas.refs(entry, "places"), hosted=False)
+        return points(view, [entry] + view.atlas.refs(entry, "places"), hosted=False)
     if entry.kind == "territories":
         view.deps.add(deps.around(entry.kind, entry.slug))
-        return points(view, [e for e in view.atlas.within.get(entry.key, []) if e.kind == "places"])
+        inside = view.atlas.within.get(entry.key, [])
+        return points(view, by_title([e for e in inside if e.kind == "places"],
+                                     [e for e in inside if e.kind == "actors"]))
     return []
+
+
+def entry_outline(view: View, entry: Entry) -> dict[str, str] | None:
+    """What a territory's map outlines and zooms to (its commune, département, région or France)."""
+    if entry.kind != "territories":
+        return None
+    found = of_territory(view.fields(entry))
+    if found is None:
+        return None
+    geometry = json.dumps(found.geometry, separators=(",", ":")) if found.geometry else ""
+    return {"nom": found.nom, "niveau": found.niveau, "geometry": geometry,
+            "bounds": ",".join(f"{v:g}" for v in found.bounds)}
 
 
 def _chain(view: View, entry: Entry) -> list[Entry]:
@@ -94,11 +123,13 @@ def _crumbs(title: str, url: str) -> list[dict[str, str]]:
 
 
 def map_page(view: View) -> dict[str, Any]:
-    places = points(view, view.listing("places"))
-    hosted = {a["url"] for p in places for a in p["hosted"]}
-    return {"title": "Carte", "points": places, "hosted_count": len(hosted),
+    found = points(view, by_title(view.listing("places"), view.listing("actors")))
+    hosted = {a["url"] for p in found for a in p["hosted"]}
+    return {"title": "Carte", "points": found, "hosted_count": len(hosted),
+            "place_count": sum(1 for p in found if p["kind"] == "places"),
+            "actor_count": sum(1 for p in found if p["kind"] == "actors"),
             "crumbs": _crumbs("Carte", "carte/"),
-            "description": "Les lieux de l'économie sociale et solidaire et les structures qu'ils accueillent, "
+            "description": "Les lieux de l'économie sociale et solidaire et ses structures, "
                            "sur une carte et en liste avec leurs adresses."}
 
 
@@ -112,7 +143,10 @@ def data_page(view: View) -> dict[str, Any]:
               "columns": [{"name": c.name, "help": c.help, "csv": c.csv} for c in COLUMNS[k]]}
              for k in ENTRY_KINDS]
     geolocated = sum(1 for e in view.listing("places") if view.fields(e).get("geo"))
+    # every place was read just above: a place's position is an actor's when it has none of its own
+    located = sum(1 for e in view.listing("actors") if actor_positions(view.atlas, whereabouts(view, e)))
     return {"title": "Données ouvertes", "kinds": kinds, "folder": FOLDER, "geolocated": geolocated,
+            "located_actors": located,
             "licence_urls": LICENCE_URLS, "crumbs": _crumbs("Données ouvertes", f"{FOLDER}/"),
             "description": "Toutes les données de l'atlas en JSON, CSV et GeoJSON, sous licence ouverte, "
                            "avec la description de chaque champ."}
@@ -123,14 +157,18 @@ def search_filters(view: View, entry: Entry) -> dict[str, Any]:
     """Pagefind filter values of an entry page (titles, as the search page shows them).
 
     A territory or theme counts with its ancestors, and a territory or theme page with itself,
-    so filtering by « Lille » finds what is in Lille-Moulins too.
+    so filtering by « Lille » finds what is in Lille-Moulins too. `lieu` is the one territory a
+    result shows: the entry's own, or a territory's parent.
     """
     home = [entry] if entry.kind == "territories" else view.atlas.refs(entry, "territory") \
         if "territory" in entry.values else []
     themes = [entry] if entry.kind == "themes" else view.atlas.refs(entry, "themes")
+    where = "parent" if entry.kind == "territories" else "territory"
+    shown = view.atlas.refs(entry, where) if where in entry.values else []
     return {
         "categorie": KINDS[entry.kind].plural,
         "type": TYPE_LABELS.get(entry.get("type", ""), ""),
         "thematique": list(dict.fromkeys(t.title for th in themes for t in _chain(view, th))),
         "territoire": [t.title for t in _chain(view, home[0])] if home else [],
+        "lieu": view.link(shown[0])["title"] if shown else "",  # shown with a result: where it is
     }

@@ -8,10 +8,15 @@ from typing import Any, Callable
 
 from . import findpages
 from .facts import located
-from ..link.graph import Atlas, letter
+from ..link.graph import Atlas, letter, sort_key
 from .jsonld import entry_data, site_data
+from .pictures import picture
+from .status import status
 from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Entry
 from .view import HOME_PAGE, View, entry_url
+
+
+TYPED_KINDS = ("actors", "places", "programmes")  # the kinds with a list page per type
 
 
 @dataclass(frozen=True)
@@ -41,7 +46,7 @@ def plan(atlas: Atlas) -> list[Page]:
         pages.append(Page(f"{segment}/", "list.html", "kind_list", (kind,)))
         for entry in atlas.by_kind.get(kind, []):
             pages.append(Page(entry_url(kind, entry.slug), "entry.html", "entry", (kind, entry.slug)))
-    for kind in ("actors", "places", "programmes"):
+    for kind in TYPED_KINDS:
         segment = KINDS[kind].segment
         types = sorted({t for (k, t) in atlas.by_type if k == kind})
         for type_ in types:
@@ -67,14 +72,22 @@ def home(view: View) -> dict[str, Any]:
               for k in ENTRY_KINDS]
     return {"title": "Accueil", "intro": view.full(intro) if intro else None, "counts": counts,
             "themes": view.cards(view.listing("themes")),
-            "types": _type_links(view, "actors") + _type_links(view, "programmes"),
+            "types": _types_by_kind(view),
             "crumbs": [], "jsonld": site_data}
 
 
+def _types_by_kind(view: View) -> list[dict[str, Any]]:
+    """The home page's « Par type »: for each kind that has type pages, its types with their counts."""
+    groups = [{"kind": k, "label": KINDS[k].plural, "types": _type_links(view, k)} for k in TYPED_KINDS]
+    return [g for g in groups if g["types"]]
+
+
 def _type_links(view: View, kind: str) -> list[dict[str, Any]]:
+    """Links to a kind's type pages, in the order of their French names."""
     segment = KINDS[kind].segment
-    return [{"title": TYPE_LABELS[t], "url": f"{segment}/types/{t}/", "count": count, "kind": kind}
-            for t, count in view.types(kind)]
+    links = [{"title": TYPE_LABELS[t], "url": f"{segment}/types/{t}/", "count": count, "kind": kind}
+             for t, count in view.types(kind)]
+    return sorted(links, key=lambda link: sort_key(link["title"]))
 
 
 def not_found(view: View) -> dict[str, Any]:
@@ -97,8 +110,6 @@ def az(view: View) -> dict[str, Any]:
 
 
 def _sort(entry: Entry) -> str:
-    from ..link.graph import sort_key
-
     return sort_key(entry.title)
 
 
@@ -131,6 +142,7 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
         crumbs += [(a["title"], a["url"]) for a in view.ancestors(e)]
     crumbs.append((e.title, entry_url(kind, slug)))
     territory = view.atlas.refs(e, "territory") if "territory" in e.values else []
+    within = view.within(e) if kind in ("territories", "themes") else []
     return {
         "title": e.title, "entry": e, "kind": kind, "kind_label": KINDS[kind].singular,
         "type_label": TYPE_LABELS.get(e.get("type", ""), ""),
@@ -138,14 +150,17 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
         and e.get("type") else "",
         "themes": [view.link(t) for t in view.atlas.refs(e, "themes")],
         "territory": view.link(territory[0]) if territory else None,
-        "relations": view.relations(e),
-        "within": view.within(e) if kind in ("territories", "themes") else [],
+        "relations": view.relations(e, frozenset(c["url"] for g in within for c in g["cards"])),
+        "within": within,
         "points": findpages.entry_points(view, e),
+        "outline": findpages.entry_outline(view, e),
         "search_filters": findpages.search_filters(view, e),
         "crumbs": _crumbs(*crumbs),
         "description": e.get("summary", ""),
         "jsonld": entry_data(view, e),
         "located": located(view, e),
+        "picture": picture(view, e),
+        "status": status(view, e),
     }
 
 

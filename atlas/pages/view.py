@@ -12,6 +12,8 @@ from typing import Any
 from ..link.graph import Atlas, letter
 from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS, SCHEMAS, TYPE_LABELS, Entry
 from ..model import deps
+from .pictures import picture
+from .status import status
 
 HOME_PAGE = "accueil"  # content/pages/accueil.md is the home page's text
 
@@ -46,6 +48,8 @@ class View:
             and entry.kind != "themes" else [],
             "territory": entry.get("territory", ""),
             "letter": letter(entry.title),
+            "status": status(self, entry),  # programmes: « à venir », « ouvert », « clos »
+            "picture": picture(self, entry),  # a thumbnail when the entry has an image
         }
 
     def link(self, entry: Entry) -> dict[str, str]:
@@ -75,13 +79,20 @@ class View:
         self.deps.add(deps.entry(entry.kind, entry.slug))
         return self.atlas.with_body(entry)
 
-    def relations(self, entry: Entry) -> list[dict[str, Any]]:
-        """Every relation of an entry, forward and inverse, as titled groups of cards."""
+    def relations(self, entry: Entry, shown: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+        """Every relation of an entry, forward and inverse, as titled groups of cards.
+
+        « Cité dans » (mentions in bodies) lists only what the page shows nowhere else: not the
+        entries of the typed relations above it, not its territory or themes, nor the URLs in
+        `shown` (what the page lists besides, e.g. a territory's contents).
+        """
         self.deps.add(deps.around(entry.kind, entry.slug))
         atlas, groups = self.atlas, []
+        listed = set(shown)  # URLs of the cards and links the page shows
         for spec in SCHEMAS[entry.kind]:
             if spec.type in ("ref", "refs") and spec.name not in ("themes", "territory"):
                 found = atlas.related(entry, spec.name)
+                listed.update(entry_url(e.kind, e.slug) for e in found)
                 if found:
                     groups.append({"id": spec.name, "label": FORWARD_LABELS[(entry.kind, spec.name)],
                                    "cards": self.cards(found)})
@@ -89,9 +100,12 @@ class View:
             if (kind, name) == ("actors", "partners"):
                 continue  # shown with the forward partners
             found = atlas.pointing(entry, kind, name)
+            listed.update(entry_url(e.kind, e.slug) for e in found)
             if found:
                 groups.append({"id": f"{kind}-{name}", "label": label, "cards": self.cards(found)})
-        mentioned = atlas.mentions.get(entry.key, [])
+        listed.update(entry_url(e.kind, e.slug) for name in ("territory", "themes") if name in entry.values
+                      for e in atlas.refs(entry, name))
+        mentioned = [e for e in atlas.mentions.get(entry.key, []) if entry_url(e.kind, e.slug) not in listed]
         if mentioned:
             groups.append({"id": "mentions", "label": "Cité dans", "cards": self.cards(mentioned)})
         return groups

@@ -21,6 +21,7 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # beyond this an entry is surely a mistake; keeps Markdown bounded
 EXTENSIONS = (".md", ".yaml", ".yml")
+COMPANIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif")  # images beside their entries (field `image`)
 _SLUG = re.compile(SLUG_PATTERN)
 _CLOSE = re.compile(r"^---[ \t]*$", re.M)
 
@@ -83,6 +84,8 @@ def _walk_kind(folder: Path, rel: str, problems: list[Problem]) -> list[Path]:
             problems.append(Problem(path, 0, "", "sub-folders are not read", "move the file up", WARNING))
         elif name.endswith(EXTENSIONS):
             files.append(Path(entry.path))
+        elif name.lower().endswith(COMPANIONS):
+            continue
         else:
             problems.append(Problem(path, 0, "", "file ignored: not .md, .yaml or .yml", "", WARNING))
     return files

@@ -13,9 +13,10 @@ from babel.numbers import format_decimal
 from markupsafe import Markup
 
 from ..pages import footer
-
+from ..model.kinds import Entry
 from ..pages.jsonld import script as ld_script
 from . import theme
+from .links import template_ids
 from .markdown import MarkdownRenderer
 from ..pages.plan import Page, build_context
 from ..model.problems import AtlasError
@@ -97,8 +98,8 @@ class Renderer:
     def __init__(self, atlas: Any, root: Path, site: dict[str, Any]) -> None:
         self.atlas, self.root = atlas, root
         self.view: View | None = None
-        self.md = MarkdownRenderer(self._resolve)
         base = site["base_path"]
+        self.md = MarkdownRenderer(self._resolve, base, template_ids(root).literal)
         self.env = jinja2.Environment(
             loader=theme.loader(root),
             autoescape=True,
@@ -115,7 +116,7 @@ class Renderer:
             fr_money=fr_money, markdown=self._markdown, fr_spaces=fr_spaces,
         )
         self.env.filters["ld_json"] = lambda data: ld_script(data, site)
-        self.env.globals["page_link"] = lambda slug, fragment="": footer.page_link(self.view, slug, fragment)
+        self.env.globals["current"] = footer.current
 
     def _resolve(self, kind: str, slug: str) -> tuple[str, str] | None:
         target = self.atlas.get(kind, slug)
@@ -123,12 +124,12 @@ class Renderer:
             return None
         if self.view is not None:
             self.view.deps.add(deps.card(kind, slug))
-        return self.env.globals["base"] + entry_url(kind, slug), target.title
+        return "/" + entry_url(kind, slug), target.title  # the Markdown renderer adds the base path
 
     def _card_html(self, card: dict[str, Any], heading: str = "h3") -> Markup:
         """A card rendered once per process: an entry's card is the same on every page that lists
         it (its data comes from the entry alone), and index pages list thousands."""
-        key = (card["url"], heading, repr(card.get("filter")))  # list pages add filter data
+        key = (card["url"], heading, repr(card.get("filter")), repr(card.get("status")))  # lists add filters
         found = self._cards.get(key)
         if found is None:
             found = self._cards[key] = Markup(self.env.get_template("macros.html").module.card(card, heading))
@@ -143,6 +144,8 @@ class Renderer:
         try:
             context = build_context(page, self.view)
             context["page"] = page
+            self.md.start_page({e.body: (e.path, e.body_line) for e in context.values()
+                                if isinstance(e, Entry) and e.body}, page.url)
             html = self.env.get_template(page.template).render(context)
         except jinja2.TemplateSyntaxError as exc:
             where = theme.display_name(exc.filename, self.root) if exc.filename else f"templates/{exc.name}"

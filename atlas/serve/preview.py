@@ -22,8 +22,10 @@ from watchdog.events import (EVENT_TYPE_CLOSED, EVENT_TYPE_CREATED, EVENT_TYPE_D
                              DirMovedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent,
                              FileModifiedEvent, FileMovedEvent, FileSystemEvent, FileSystemEventHandler)
 from watchdog.observers import Observer
+from watchdog.observers.api import ObservedWatch
 
 from ..incremental.cache import Cache
+from ..render.theme import display_name
 from ..pipeline import Options, build
 from ..model.problems import AtlasError
 
@@ -56,12 +58,13 @@ class Preview:
     saved once when the server stops so that the next start is a no-change build.
     """
 
-    def __init__(self, root: Path, out: Path, drafts: bool = False, strict: bool = False) -> None:
+    def __init__(self, root: Path, out: Path, drafts: bool = False, strict: bool = False,
+                 search: bool = False) -> None:
         self.root, self.out = root, out
+        # The search index is opt-in (`serve --search`): it costs more than the rest of a rebuild
+        # together. With it, every rebuild that changes a page indexes the preview again.
         self.options = Options(root=root, out=out, base_url="/", drafts=drafts, strict=strict,
-                               use_cache=False)
-        if hasattr(self.options, "search"):
-            self.options.search = False  # a search index costs more than the rest of a rebuild together
+                               use_cache=False, search=search)
         self.cache = Cache.load(root, out)
 
     def build(self) -> Outcome:
@@ -94,11 +97,10 @@ class Preview:
 def _describe(exc: BaseException, root: Path) -> str:
     """`templates/x.html:12: TypeError: …` for the innermost template frame, else the exception alone."""
     where, tb = "", exc.__traceback__
-    templates = str(root / "templates") + os.sep
     while tb is not None:
         filename = tb.tb_frame.f_code.co_filename
-        if filename.startswith(templates):
-            where = f"templates/{filename[len(templates):]}:{tb.tb_lineno}: "
+        if filename.endswith(".html") and "templates" in filename:
+            where = f"{display_name(filename, root)}:{tb.tb_lineno}: "
         tb = tb.tb_next
     return f"{where}{type(exc).__name__}: {exc}" if where else f"internal error: {type(exc).__name__}: {exc}"
 
@@ -183,13 +185,40 @@ class Changes(FileSystemEventHandler):
             self.cond.notify_all()
 
 
+@dataclass(eq=False)  # the observer keeps handlers in a set: hashed by identity
+class _SourceFolders(FileSystemEventHandler):
+    """Keeps a recursive watch on each source folder while it exists: one made after the start
+    (a site's first template override makes templates/) is watched from then on."""
+
+    root: Path
+    changes: Changes
+    observer: Observer
+    watches: dict[str, ObservedWatch] = field(default_factory=dict)
+
+    def follow(self, name: str) -> None:
+        """Watch root/name if it is a folder and is not watched yet; drop the watch once it is gone."""
+        path = self.root / name
+        if path.is_dir() and name not in self.watches:
+            self.watches[name] = self.observer.schedule(self.changes, str(path), recursive=True,
+                                                        event_filter=_EVENTS)
+        elif not path.is_dir() and name in self.watches:
+            self.observer.unschedule(self.watches.pop(name))
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            name = os.path.relpath(os.fsdecode(raw), self.root) if raw else ""
+            if event.is_directory and name in WATCHED:
+                self.follow(name)
+
+
 def watch(root: Path, changes: Changes) -> Observer:
     """Start an observer on the source folders and on the settings file (inotify on Linux)."""
     observer = Observer()
+    folders = _SourceFolders(root, changes, observer)
     for name in WATCHED:
-        if (root / name).is_dir():
-            observer.schedule(changes, str(root / name), recursive=True, event_filter=_EVENTS)
+        folders.follow(name)
     observer.schedule(changes, str(root), recursive=False, event_filter=_EVENTS)  # atlas.yaml, new folders
+    observer.schedule(folders, str(root), recursive=False, event_filter=_EVENTS)
     observer.daemon = True
     observer.start()
     return observer

@@ -1,7 +1,7 @@
 """Live preview: `build.py serve` builds, serves on 127.0.0.1 and rebuilds on every change.
 
 Where the preview goes: `.atlas-cache/serve/site`, never `site/`. The preview is built to be
-browsed at http://127.0.0.1:PORT/ (base path '/', no search index), so writing it into `site/`
+browsed at http://127.0.0.1:PORT/ (base path '/', no search index unless `--search`), so writing it into `site/`
 would silently replace a deploy build made with `--base-url /atlas/` by one that is wrong for
 publishing. Mature tools keep the two apart for this reason: `mkdocs serve` builds into a
 temporary folder, `hugo server` renders into memory. A folder under `.atlas-cache/` (ignored by
@@ -180,7 +180,7 @@ def serve(args: argparse.Namespace) -> int:
         print(f"error: cannot listen on {args.host}:{args.port}: {exc.strerror} (try --port 0)",
               file=sys.stderr)
         return 2
-    preview = Preview(root, out, drafts=args.drafts, strict=args.strict)
+    preview = Preview(root, out, drafts=args.drafts, strict=args.strict, search=args.search)
     changes = Changes(root)
     observer = watch(root, changes)  # before the first build: a save made during it is seen
     rebuilder: threading.Thread | None = None

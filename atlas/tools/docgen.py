@@ -1,7 +1,8 @@
-"""`build.py schema`: the files generated from atlas/model.py, so they cannot drift from the code.
+"""`build.py schema`: the files generated from the model (atlas/model/), so they cannot drift from the code.
 
-- schemas/<kind>.schema.json (atlas/jsonschema.py), for editors and open data;
-- the field reference and the relations table of CONTRIBUTING.md, between markers, in French.
+- schemas/<kind>.schema.json (atlas/model/jsonschema.py), for editors and open data;
+- the field reference and the relations table of CONTRIBUTING.md, between markers, in French;
+- the issue form « Ajouter une structure » (atlas/tools/issueform.py), where .github/ISSUE_TEMPLATE/ exists.
 `schema --check` writes nothing and fails when one of them is stale (tests and CI run it).
 """
 
@@ -9,10 +10,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Callable
 
 from ..model.jsonschema import stale_schemas, write_schemas
 from ..model.kinds import ENTRY_KINDS, INVERSE_LABELS, KINDS, SCHEMAS, SYMMETRIC, TYPE_LABELS, Field
+from . import issueform
 from .scaffold import example
 
 MARKER = "<!-- {} : {}, généré par « python build.py schema » ; ne pas modifier à la main -->"
@@ -111,14 +114,25 @@ def refresh(text: str) -> str:
     return text
 
 
+def whole_files(root: Path) -> dict[str, str]:
+    """Files generated whole, relative path -> text: the issue form, where the atlas has issue templates."""
+    return {issueform.PATH: issueform.issue_form()} if (root / issueform.PATH).parent.is_dir() else {}
+
+
+def _read(path: Path) -> str | None:
+    return path.read_text(encoding="utf-8") if path.exists() else None
+
+
 def command(args: argparse.Namespace) -> int:
-    """Write (or with --check, verify) the schemas and CONTRIBUTING.md's field reference."""
+    """Write (or with --check, verify) the schemas, CONTRIBUTING.md's field reference, the issue form."""
     out = args.out or args.root / "schemas"
     doc = args.root / "CONTRIBUTING.md"
-    text = doc.read_text(encoding="utf-8") if doc.exists() else None
+    text = _read(doc)
     fresh = refresh(text) if text is not None else None
+    wholes = whole_files(args.root)
     if args.check:
         stale = [p.as_posix() for p in stale_schemas(out)] + (["CONTRIBUTING.md"] if fresh != text else [])
+        stale += [rel for rel, body in wholes.items() if _read(args.root / rel) != body]
         for path in stale:
             print(f"{path}: stale, regenerate with: python build.py schema", file=sys.stderr)
         return 1 if stale else 0
@@ -126,6 +140,10 @@ def command(args: argparse.Namespace) -> int:
     if fresh is not None and fresh != text:
         doc.write_text(fresh, encoding="utf-8")
         changed.append("CONTRIBUTING.md")
+    for rel, body in wholes.items():
+        if _read(args.root / rel) != body:
+            (args.root / rel).write_text(body, encoding="utf-8")
+            changed.append(rel)
     print(f"schema: {len(changed)} file{'s' if len(changed) != 1 else ''} updated"
           + (": " + ", ".join(changed) if changed else ""), file=sys.stderr)
     return 0

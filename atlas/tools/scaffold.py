@@ -8,7 +8,7 @@ import json
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Field
 from ..model.problems import closest
@@ -23,9 +23,10 @@ for _kind in ENTRY_KINDS:
         KIND_NAMES.setdefault(_name, _kind)
 
 EMPTY = {"refs": "[]", "strs": "[]", "sources": "[]"}  # what an unfilled field holds; else nothing
-# Slugs of the sample atlas shown as examples where the model gives none.
-SAMPLE_SLUG = {"actors": "rtes", "places": "maison-de-l-ess-lille", "programmes": "french-impact",
-               "territories": "lille", "themes": "transition-ecologique"}
+# What a reference example names when the atlas has no entry of the target kind yet: an
+# obvious placeholder, never an entry of some other atlas.
+PLACEHOLDER_SLUG = {"actors": "nom-de-la-structure", "places": "nom-du-lieu", "programmes": "nom-du-programme",
+                    "territories": "nom-du-territoire", "themes": "nom-de-la-thematique"}
 BODY_NOTE = {
     "actors": "qui elle est, ce qu'elle fait, pour qui, où, depuis quand",
     "places": "ce qu'on y trouve, qui l'occupe, comment y venir",
@@ -54,15 +55,40 @@ def inline_yaml(value: Any, nested: bool = False) -> str:
     return value if plain else json.dumps(value, ensure_ascii=False)
 
 
-def example(spec: Field) -> str:
-    """`name: value` as a contributor would write the field, from the model's example."""
+def example_slugs(root: Path) -> dict[str, str]:
+    """Kind -> the first slug (in file-name order) of the atlas's own entries of that kind."""
+    found: dict[str, str] = {}
+    for kind in ENTRY_KINDS:
+        folder = root / "content" / kind
+        stems = sorted(p.stem for p in folder.iterdir() if p.suffix in EXTENSIONS and p.is_file()) \
+            if folder.is_dir() else []
+        stems = [s for s in stems if slugify(s) == s]
+        if stems:
+            found[kind] = stems[0]
+    return found
+
+
+def example(spec: Field, slugs: Mapping[str, str] | None = None) -> str:
+    """`name: value` as a contributor would write the field: a reference names one of the atlas's
+    own entries (`slugs`, kind -> slug) when it has one, else the model's neutral example."""
     value = spec.example
-    if value in (None, "", []) and spec.ref:
-        value = [SAMPLE_SLUG[spec.ref]] if spec.type == "refs" else SAMPLE_SLUG[spec.ref]
+    if spec.ref:
+        slug = (slugs or {}).get(spec.ref)
+        if slug is None and value in (None, "", []):
+            slug = PLACEHOLDER_SLUG[spec.ref]
+        if slug is not None:
+            value = [slug] if spec.type == "refs" else slug
     return f"{spec.name}: {inline_yaml(value)}"
 
 
-def _comment(spec: Field) -> list[str]:
+def link_example(slugs: Mapping[str, str]) -> str:
+    """A body link to one of the atlas's entries (a territory first), or to a placeholder."""
+    kind = next((k for k in ("territories", "themes", "places", "actors", "programmes") if k in slugs), "territories")
+    target = f"{KINDS[kind].prefix}:{slugs.get(kind, PLACEHOLDER_SLUG[kind])}"
+    return f"[texte du lien]({target}), ou [](" + target + ") pour reprendre le titre de la fiche"
+
+
+def _comment(spec: Field, slugs: Mapping[str, str]) -> list[str]:
     lines = textwrap.wrap(spec.help + (" Obligatoire." if spec.required else ""), 96)
     if spec.type == "enum":
         lines += textwrap.wrap("Valeurs : " + ", ".join(f"{c} ({TYPE_LABELS.get(c, c)})" for c in spec.choices)
@@ -71,12 +97,14 @@ def _comment(spec: Field) -> list[str]:
         many = spec.type == "refs"
         lines.append(("Une liste d'identifiants" if many else "Un identifiant")
                      + f" de fiche de content/{spec.ref}/ (nom du fichier sans .md).")
-    lines.append(f"Exemple : {example(spec)}")
+    lines.append(f"Exemple : {example(spec, slugs)}")
     return ["# " + line for line in lines]
 
 
-def render(kind: str, title: str, today: dt.date) -> str:
-    """The text of a new entry: front matter with every field, commented, and an empty body."""
+def render(kind: str, title: str, today: dt.date, slugs: Mapping[str, str] | None = None) -> str:
+    """The text of a new entry: front matter with every field, commented, and an empty body;
+    examples of references name the atlas's own entries (`slugs`, see example_slugs)."""
+    slugs = slugs or {}
     singular = KINDS[kind].singular
     out = ["---",
            f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json",
@@ -85,7 +113,7 @@ def render(kind: str, title: str, today: dt.date) -> str:
            "# Guide : CONTRIBUTING.md. Vérifier : python build.py check",
            ""]
     for spec in SCHEMAS[kind]:
-        out.extend(_comment(spec))
+        out.extend(_comment(spec, slugs))
         if spec.name == "title":
             out.append(f"title: {inline_yaml(title)}")
         elif spec.name == "updated":
@@ -95,7 +123,7 @@ def render(kind: str, title: str, today: dt.date) -> str:
             out.append(f"{spec.name}: {value}".rstrip())
         out.append("")
     out += [f"# Sous la ligne --- ci-dessous, la présentation en Markdown : {BODY_NOTE[kind]}.",
-            "# Liens vers d'autres fiches : [La Maison de l'ESS](lieu:maison-de-l-ess-lille).",
+            f"# Liens vers d'autres fiches : {link_example(slugs)}.",
             "---", "", ""]
     return "\n".join(out)
 
@@ -128,7 +156,7 @@ def create(root: Path, kind_name: str, title: str, today: dt.date | None = None)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.md"
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(render(kind, title, today or dt.date.today()))
+        handle.write(render(kind, title, today or dt.date.today(), example_slugs(root)))
     return path
 
 

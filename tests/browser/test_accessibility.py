@@ -1,9 +1,10 @@
-"""Accessibility of the built real atlas in headless Chromium: axe-core on every page type, in the
-light and the dark colour scheme, plus the keyboard and small-screen checks that
-content/pages/accessibilite.md (the RGAA statement) says are made.
+"""Accessibility of the built fixture atlas in headless Chromium: axe-core on every page type, in
+the light and the dark colour scheme, plus the keyboard and small-screen checks that the sample
+atlas's RGAA statement (content/pages/accessibilite.md) says are made.
 
 axe-core comes from npm (node_modules/axe-core, pinned in package-lock.json). The pages are
-chosen from content/ (tests/content_facts.py), so the test follows the atlas as it grows.
+chosen from the fixture atlas's files (tests/fixture_atlas.py FACTS), so the test follows it as
+it grows.
 """
 
 from __future__ import annotations
@@ -13,21 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
-from content_facts import entries
+from fixture_atlas import FACTS
+from helpers import AXE, describe_axe, run_axe
 
 pytestmark = pytest.mark.browser
 
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SEGMENTS = {"actors": "acteurs", "places": "lieux", "programmes": "programmes",
             "territories": "territoires", "themes": "thematiques"}
-
-
-def richest(kind: str) -> str:
-    """The entry of a kind with the most fields filled in: its page shows the most kinds of markup."""
-    found = entries(kind)
-    return max(sorted(found), key=lambda slug: len([v for v in found[slug].values() if v]))
 
 
 def page_types() -> list[str]:
@@ -35,8 +28,8 @@ def page_types() -> list[str]:
     urls = ["", "a-z/", "404.html", "recherche/", "recherche/?q=economie", "carte/", "donnees/",
             "a-propos/", "accessibilite/"]
     for kind, segment in SEGMENTS.items():
-        urls += [f"{segment}/", f"{segment}/{richest(kind)}/"]
-    actor_type = entries("actors")[richest("actors")]["type"]
+        urls += [f"{segment}/", f"{segment}/{FACTS.richest(kind)}/"]
+    actor_type = FACTS.entries("actors")[FACTS.richest("actors")]["type"]
     urls.append(f"acteurs/types/{actor_type}/")
     return urls
 
@@ -51,30 +44,11 @@ def axe_page(browser):
     context.close()
 
 
-def run_axe(page) -> list[dict]:
-    """axe-core violations for the WCAG 2.0 / 2.1 A and AA rules, on the page as it is now."""
-    return page.evaluate("""tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})
-        .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-            targets: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(1).join(' ').trim())})))""",
-                         TAGS)
-
-
-def describe(found: dict[str, list[dict]]) -> str:
-    lines = []
-    for scheme, violations in found.items():
-        for v in violations:
-            lines.append(f"[{scheme}] {v['id']} ({v['impact']}): {v['help']}")
-            lines += [f"    {t}" for t in v["targets"][:8]]
-            if len(v["targets"]) > 8:
-                lines.append(f"    … and {len(v['targets']) - 8} more")
-    return "\n".join(lines)
-
-
 @pytest.mark.parametrize("url", page_types())
-def test_axe_finds_no_violation_in_light_and_dark(axe_page, real_server: str, url: str) -> None:
+def test_axe_finds_no_violation_in_light_and_dark(axe_page, site_server: str, url: str) -> None:
     page = axe_page
     page.emulate_media(color_scheme="light")
-    page.goto(real_server + url, wait_until="load")
+    page.goto(site_server + url, wait_until="load")
     if url.startswith("recherche/?q="):
         page.wait_for_selector(".search-results li")  # the results are part of what is checked
     if page.locator("[data-map]").count():
@@ -85,15 +59,15 @@ def test_axe_finds_no_violation_in_light_and_dark(axe_page, real_server: str, ur
         page.emulate_media(color_scheme=scheme)
         assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
         found[scheme] = run_axe(page)
-    assert not any(found.values()), f"axe-core on /{url}:\n{describe(found)}"
+    assert not any(found.values()), f"axe-core on /{url}:\n{describe_axe(found)}"
 
 
-def test_axe_sees_a_contrast_fault_of_the_dark_scheme_only(axe_page, real_server: str) -> None:
+def test_axe_sees_a_contrast_fault_of_the_dark_scheme_only(axe_page, site_server: str) -> None:
     """Guards the test above: the dark run checks the dark colours (not the light ones twice), and
     a contrast fault is reported with its rule and target."""
     page = axe_page
     page.emulate_media(color_scheme="light")
-    page.goto(real_server)
+    page.goto(site_server)
     page.add_style_tag(content="@media (prefers-color-scheme: dark) { .lead { color: #3a3f3d !important; } }")
     page.add_script_tag(path=str(AXE))
     assert run_axe(page) == []
@@ -116,10 +90,10 @@ def open_a_popup(page) -> None:
     page.locator(".leaflet-popup-content a").first.wait_for()
 
 
-def test_axe_finds_no_violation_with_a_map_popup_open(axe_page, real_server: str) -> None:
+def test_axe_finds_no_violation_with_a_map_popup_open(axe_page, site_server: str) -> None:
     page = axe_page
     page.emulate_media(color_scheme="light")
-    page.goto(real_server + "carte/")
+    page.goto(site_server + "carte/")
     open_a_popup(page)
     # Leaflet fades the popup in: check its colours once it is opaque, not mid-transition.
     page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
@@ -128,12 +102,12 @@ def test_axe_finds_no_violation_with_a_map_popup_open(axe_page, real_server: str
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
         found[scheme] = run_axe(page)
-    assert not any(found.values()), f"axe-core on /carte/ with a popup open:\n{describe(found)}"
+    assert not any(found.values()), f"axe-core on /carte/ with a popup open:\n{describe_axe(found)}"
 
 
-def test_map_controls_speak_french(page, real_server: str) -> None:
+def test_map_controls_speak_french(page, site_server: str) -> None:
     """Leaflet labels its buttons in English; on a French page they must be French (WCAG 3.1.2)."""
-    page.goto(real_server + "carte/")
+    page.goto(site_server + "carte/")
     labels = page.locator(".leaflet-control-zoom a").evaluate_all("as => as.map(a => a.getAttribute('aria-label'))")
     assert labels == ["Zoom avant", "Zoom arrière"]
     open_a_popup(page)
@@ -141,25 +115,25 @@ def test_map_controls_speak_french(page, real_server: str) -> None:
 
 
 @pytest.mark.parametrize("url", ["carte/", "lieux/{place}/"])
-def test_drawing_the_map_moves_nothing_on_the_page(page, real_server: str, url: str) -> None:
+def test_drawing_the_map_moves_nothing_on_the_page(page, site_server: str, url: str) -> None:
     """The map's place is kept from the first paint (style.css), so the list of places and the
     text below do not jump when assets/map.js draws it (cumulative layout shift: 0)."""
-    place = next(slug for slug, data in sorted(entries("places").items()) if data.get("geo"))
+    place = next(slug for slug, data in sorted(FACTS.entries("places").items()) if data.get("geo"))
     page.add_init_script("""window.shifts = [];
         new PerformanceObserver(list => { for (const e of list.getEntries()) window.shifts.push(
             [e.value, e.sources.map(s => s.node && s.node.nodeName + '.' + s.node.className)]); })
         .observe({type: 'layout-shift', buffered: true});""")
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(real_server + url.format(place=place))
+    page.goto(site_server + url.format(place=place))
     page.wait_for_selector("[data-map] .leaflet-marker-icon")
     page.wait_for_timeout(300)
     shifts = page.evaluate("window.shifts")
     assert sum(value for value, _ in shifts) < 0.01, shifts
 
 
-def test_first_tab_reaches_the_skip_link_and_it_leads_to_the_content(page, real_server: str) -> None:
-    actor = richest("actors")
-    page.goto(f"{real_server}acteurs/{actor}/")
+def test_first_tab_reaches_the_skip_link_and_it_leads_to_the_content(page, site_server: str) -> None:
+    actor = FACTS.richest("actors")
+    page.goto(f"{site_server}acteurs/{actor}/")
     page.keyboard.press("Tab")
     focused = page.evaluate("[document.activeElement.textContent, document.activeElement.getAttribute('href')]")
     assert focused == ["Aller au contenu", "#contenu"]
@@ -172,10 +146,10 @@ def test_first_tab_reaches_the_skip_link_and_it_leads_to_the_content(page, real_
 
 
 @pytest.mark.parametrize("url", ["acteurs/{actor}/", "carte/"])
-def test_every_focusable_element_shows_a_focus_outline(page, real_server: str, url: str) -> None:
+def test_every_focusable_element_shows_a_focus_outline(page, site_server: str, url: str) -> None:
     """Tab through a page: each element reached gets a visible outline (WCAG 2.4.7); on the map
     page that includes the zoom buttons, the base map button and the markers."""
-    page.goto(real_server + url.format(actor=richest("actors")))
+    page.goto(site_server + url.format(actor=FACTS.richest("actors")))
     if url == "carte/":
         page.wait_for_selector("[data-map] .leaflet-marker-icon")
     seen, reached = 0, set()
@@ -196,15 +170,15 @@ def test_every_focusable_element_shows_a_focus_outline(page, real_server: str, u
         assert {"A.leaflet-control-zoom-in", "BUTTON:Afficher le fond de carte", "DIV.leaflet-marker-icon"} <= reached, reached
 
 
-def test_no_horizontal_scroll_at_320_pixels(browser, real_server: str) -> None:
+def test_no_horizontal_scroll_at_320_pixels(browser, site_server: str) -> None:
     """WCAG 1.4.10 (reflow): at 320 CSS pixels nothing is wider than the window, filters and
     search results shown (JavaScript on)."""
     context = browser.new_context(viewport={"width": 320, "height": 640}, locale="fr-FR")
     page = context.new_page()
     wide = {}
-    for url in ["", f"acteurs/{richest('actors')}/", f"lieux/{richest('places')}/", "acteurs/", "a-z/",
+    for url in ["", f"acteurs/{FACTS.richest('actors')}/", f"lieux/{FACTS.richest('places')}/", "acteurs/", "a-z/",
                 "carte/", "donnees/", "recherche/?q=economie"]:
-        page.goto(real_server + url)
+        page.goto(site_server + url)
         if url.startswith("recherche/"):
             page.wait_for_selector(".search-results li")
         width = page.evaluate("document.documentElement.scrollWidth")

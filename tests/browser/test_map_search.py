@@ -1,22 +1,19 @@
-"""In headless Chromium: the map, the search page and the list filters, on the real atlas.
+"""In headless Chromium: the map, the search page and the list filters, on the fixture atlas.
 
-Expectations come from content/ (tests/content_facts.py). Tile requests are blocked: the
-markers, popups and lists must not depend on them.
+Expectations come from the fixture atlas's files (tests/fixture_atlas.py FACTS). Tile requests
+are blocked: the markers, popups and lists must not depend on them.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 import unicodedata
 from typing import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from conftest import build_tree, record_requests
-from content_facts import entries, geolocated, with_theme
+from conftest import build_tree, record_requests, serve_folder, write_tree
+from fixture_atlas import FACTS
 
 pytestmark = pytest.mark.browser
 
@@ -34,10 +31,10 @@ def markers_and_clusters(page) -> int:
     return singles + sum(int(n) for n in clusters)
 
 
-def test_map_shows_every_geolocated_place_and_a_popup_links_to_it(page, real_server: str) -> None:
+def test_map_shows_every_geolocated_place_and_a_popup_links_to_it(page, site_server: str) -> None:
     attempted = offline(page)
-    page.goto(real_server + "carte/")
-    assert markers_and_clusters(page) == len(geolocated())
+    page.goto(site_server + "carte/")
+    assert markers_and_clusters(page) == len(FACTS.geolocated())
     marker = page.locator(".leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)").first
     if page.locator(".leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)").count() == 0:
         page.locator(".marker-cluster").first.click()  # every place in one group: spread it
@@ -49,16 +46,16 @@ def test_map_shows_every_geolocated_place_and_a_popup_links_to_it(page, real_ser
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert hrefs[0] in {f"/lieux/{slug}/" for slug in geolocated()}
+    assert hrefs[0] in {f"/lieux/{slug}/" for slug in FACTS.geolocated()}
     slug = hrefs[0].split("/")[2]
-    hosted = {f"/acteurs/{a}/" for a, d in entries("actors").items() if slug in (d.get("places") or [])}
+    hosted = {f"/acteurs/{a}/" for a, d in FACTS.entries("actors").items() if slug in (d.get("places") or [])}
     assert hosted <= set(hrefs[1:])  # the actors at that place are listed in its popup
     assert attempted == []  # no tile request before the reader asks for the base map
 
 
-def test_base_map_loads_only_when_asked(page, real_server: str) -> None:
+def test_base_map_loads_only_when_asked(page, site_server: str) -> None:
     attempted = offline(page)
-    page.goto(real_server + "carte/")
+    page.goto(site_server + "carte/")
     page.get_by_role("button", name="Afficher le fond de carte").click()
     page.wait_for_timeout(300)
     assert attempted and all("tile.openstreetmap.org" in url for url in attempted)
@@ -67,11 +64,11 @@ def test_base_map_loads_only_when_asked(page, real_server: str) -> None:
     assert page.get_by_role("button", name="Afficher le fond de carte").count() == 0  # remembered
 
 
-def test_the_list_is_there_without_javascript(browser, real_server: str) -> None:
+def test_the_list_is_there_without_javascript(browser, site_server: str) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(real_server + "carte/")
-    assert page.locator(".map-points > li").count() == len(geolocated())
+    page.goto(site_server + "carte/")
+    assert page.locator(".map-points > li").count() == len(FACTS.geolocated())
     assert page.locator("[data-map]").is_hidden()
     context.close()
 
@@ -79,8 +76,6 @@ def test_the_list_is_there_without_javascript(browser, real_server: str) -> None
 @pytest.fixture(scope="module")
 def shared_spot(tmp_path_factory) -> Iterator[str]:
     """A small atlas with two places at the same address and one elsewhere, served on 127.0.0.1."""
-    from conftest import write_tree
-
     place = "---\ntitle: {title}\ntype: tiers-lieu\naddress: 1 rue X\ncity: Lille\ngeo: {{lat: {lat}, lon: {lon}}}\n---\n"
     root = write_tree(tmp_path_factory.mktemp("spot") / "atlas", {
         "content/places/a.md": place.format(title="Lieu A", lat=50.627, lon=3.074),
@@ -88,13 +83,7 @@ def shared_spot(tmp_path_factory) -> Iterator[str]:
         "content/places/c.md": place.format(title="Lieu C", lat=45.76, lon=4.84),
     })
     assert build_tree(root, search=False).report.ok
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    yield from serve_folder(root / "site")
 
 
 def test_places_at_the_same_spot_are_grouped_not_stacked(page, shared_spot: str) -> None:
@@ -119,8 +108,8 @@ def search(page, server: str, query: str = "", **filters: str) -> list[str]:
     return page.locator(".search-results h2 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
 
 
-def test_header_search_finds_la_nef(page, real_server: str) -> None:
-    page.goto(real_server)
+def test_header_search_finds_la_nef(page, site_server: str) -> None:
+    page.goto(site_server)
     page.get_by_label("Rechercher dans l'atlas").fill("NEF")
     page.get_by_label("Rechercher dans l'atlas").press("Enter")
     page.wait_for_url("**/recherche/?q=NEF")
@@ -133,12 +122,12 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def test_search_without_accents_finds_titles_with_accents(page, real_server: str) -> None:
+def test_search_without_accents_finds_titles_with_accents(page, site_server: str) -> None:
     accented = {f"/{seg}/{slug}/" for kind, seg in (("actors", "acteurs"), ("programmes", "programmes"),
                                                     ("themes", "thematiques"), ("places", "lieux"))
-                for slug, data in entries(kind).items() if "Économie" in str(data["title"])}
-    assert accented, "the real atlas has titles with « Économie »"
-    search(page, real_server, "economie")
+                for slug, data in FACTS.entries(kind).items() if "Économie" in str(data["title"])}
+    assert accented, "the fixture atlas has titles with « Économie »"
+    search(page, site_server, "economie")
     every = page.evaluate("""async () => {
         const pf = await import('/pagefind/pagefind.js');
         const r = await pf.search('economie');
@@ -148,28 +137,28 @@ def test_search_without_accents_finds_titles_with_accents(page, real_server: str
     # A title typed without its accents comes first.
     url = sorted(accented)[0]
     kind = {"acteurs": "actors", "programmes": "programmes", "thematiques": "themes", "lieux": "places"}[url.split("/")[1]]
-    title = str(entries(kind)[url.split("/")[2]]["title"])
-    assert search(page, real_server, _fold(title).lower())[0] == url
+    title = str(FACTS.entries(kind)[url.split("/")[2]]["title"])
+    assert search(page, site_server, _fold(title).lower())[0] == url
 
 
-def test_search_by_theme_filter_and_theme_name(page, real_server: str) -> None:
-    theme = "finance-solidaire" if "finance-solidaire" in entries("themes") else sorted(entries("themes"))[0]
-    title = str(entries("themes")[theme]["title"])
-    found = search(page, real_server, thematique=title)
+def test_search_by_theme_filter_and_theme_name(page, site_server: str) -> None:
+    theme = "finance-solidaire"
+    title = str(FACTS.entries("themes")[theme]["title"])
+    found = search(page, site_server, thematique=title)
     expected = {f"/{seg}/{s}/" for kind, seg in (("actors", "acteurs"), ("places", "lieux"),
                                                  ("programmes", "programmes"), ("territories", "territoires"))
-                for s in with_theme(kind, theme)} | {f"/thematiques/{theme}/"}
+                for s in FACTS.with_theme(kind, theme)} | {f"/thematiques/{theme}/"}
     assert set(found) == expected
     assert page.get_by_label("Thématique", exact=True).input_value() == title
-    assert search(page, real_server, title.lower())[0] == f"/thematiques/{theme}/"
+    assert search(page, site_server, title.lower())[0] == f"/thematiques/{theme}/"
 
 
-def test_filtering_a_list_by_theme_narrows_it_and_the_url_keeps_it(page, real_server: str) -> None:
-    theme = max(entries("themes"), key=lambda t: (len(with_theme("actors", t)), t))
-    expected = len(with_theme("actors", theme))
-    assert 0 < expected < len(entries("actors"))
-    page.goto(real_server + "acteurs/")
-    assert page.locator(".letter-group .card:visible").count() == len(entries("actors"))
+def test_filtering_a_list_by_theme_narrows_it_and_the_url_keeps_it(page, site_server: str) -> None:
+    theme = max(FACTS.entries("themes"), key=lambda t: (len(FACTS.with_theme("actors", t)), t))
+    expected = len(FACTS.with_theme("actors", theme))
+    assert 0 < expected < len(FACTS.entries("actors"))
+    page.goto(site_server + "acteurs/")
+    assert page.locator(".letter-group .card:visible").count() == len(FACTS.entries("actors"))
     page.get_by_label("Thématique", exact=True).select_option(theme)
     assert page.locator(".letter-group .card:visible").count() == expected
     assert parse_qs(urlsplit(page.url).query) == {"thematique": [theme]}
@@ -178,5 +167,5 @@ def test_filtering_a_list_by_theme_narrows_it_and_the_url_keeps_it(page, real_se
     assert page.get_by_label("Thématique", exact=True).input_value() == theme
     assert page.locator(".letter-group .card:visible").count() == expected
     page.get_by_role("button", name="Tout afficher").click()
-    page.wait_for_function(f"document.querySelectorAll('.letter-group .card:not([hidden])').length === {len(entries('actors'))}")
+    page.wait_for_function(f"document.querySelectorAll('.letter-group .card:not([hidden])').length === {len(FACTS.entries('actors'))}")
     assert urlsplit(page.url).query == ""

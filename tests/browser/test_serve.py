@@ -163,9 +163,9 @@ def test_template_error_shows_overlay_with_template_line(server: Server, page: P
 
 
 def test_stylesheet_change_refreshes_styles_without_reload(server: Server, page: Page) -> None:
+    css = override(server.root, "assets/style.css")  # the site's own copy of the theme's sheet, made while serving
     page.goto(server.url + "acteurs/alpha/")
     page.evaluate("window.sameDocument = true")
-    css = server.root / "assets/style.css"
     css.write_text(css.read_text() + "\nbody { background-color: rgb(1, 2, 3); }\n")
     page.wait_for_function("getComputedStyle(document.body).backgroundColor === 'rgb(1, 2, 3)'",
                            timeout=WAIT_MS)

@@ -145,7 +145,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for i, (name, body) in enumerate(BODIES.items()):
         files[f"content/actors/corps-{i:02d}.md"] = (f"---\ntitle: Corps {name}\n---\nAvant sentinelle-{name}.\n\n"
                                                      f"{body}\n\nAprès.\n")
-    root = write_tree(tmp_path_factory.mktemp("injection"), {})
+    # The payloads' links lead nowhere on purpose (an image 'x', a fragment that is a script).
+    root = write_tree(tmp_path_factory.mktemp("injection"), {"atlas.yaml": "links: warn\n"})
     for rel, text in files.items():  # not dedented: payloads are exact
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")

@@ -25,7 +25,7 @@ from atlas.incremental.cache import Cache
 from atlas.pipeline import Options, build
 from atlas.model.problems import AtlasError
 from atlas.write.output import check_out_dir
-from conftest import ROOT, override, site_files, write_tree
+from conftest import ROOT, override, write_tree
 from hostile_kit import manifest, run_cli
 
 GEN_ATLAS = Path("/work/shared/bench/gen_atlas.py")
@@ -92,7 +92,7 @@ def cold(root: Path, tmp_path: Path) -> dict[str, str]:
 
 
 def synthetic(base: Path, actors: int) -> Path:
-    """A large synthetic atlas, set up like bench/__main__.py generate() does."""
+    """A large synthetic atlas (content only: the theme's templates and the default settings)."""
     if GEN_ATLAS.exists():
         subprocess.run([sys.executable, str(GEN_ATLAS), str(base), "--actors", str(actors), "--force"],
                        check=True, stdout=subprocess.DEVNULL)
@@ -103,7 +103,7 @@ def synthetic(base: Path, actors: int) -> Path:
             files[f"content/actors/acteur-{i}.md"] = (f"---\ntitle: Acteur {i}\ntype: association\nthemes: [finance]\n"
                                                      f"territory: lille\n---\n" + f"Texte {i}. " * 50 + "\n")
         write_tree(base, files)
-    return site_files(base)
+    return base
 
 
 def retitle(root: Path, suffix: str) -> dict[Path, bytes]:

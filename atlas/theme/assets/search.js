@@ -1,9 +1,10 @@
 /* The /recherche/ page: our own labelled form over the Pagefind JS API (its default UI has an
    unlabelled input). Reads ?q= and the filters from the URL (the header form submits here), keeps
-   them in the URL as the reader types, and lists results with their category and type. */
+   them in the URL as the reader types, and lists results with their category, type and
+   territory. What the reader types before the index has loaded is kept, and searched once it is. */
 (function () {
   "use strict";
-  var FILTERS = ["categorie", "thematique", "territoire", "type"];
+  var FILTERS = ["categorie", "thematique", "territoire", "type", "statut"];
   var form = document.querySelector("[data-search]");
   if (!form) {
     return;
@@ -44,7 +45,7 @@
     a.textContent = data.meta.title || data.url;
     h.appendChild(a);
     li.appendChild(h);
-    var meta = [data.meta.categorie, data.meta.type].filter(Boolean).join(" · ");
+    var meta = [data.meta.categorie, data.meta.type, data.meta.territoire, data.meta.statut].filter(Boolean).join(" · ");
     if (meta) {
       var m = document.createElement("p");
       m.className = "meta";
@@ -99,14 +100,17 @@
 
   function later() {
     clearTimeout(timer);
-    timer = setTimeout(run, 200);
+    if (pagefind) {
+      timer = setTimeout(run, 200);
+    } // else start() searches what is in the box once the index is in
   }
 
-  async function fill() {
-    var counts = await pagefind.filters();
+  async function fill(loaded) {
+    var counts = await loaded.filters();
     FILTERS.forEach(function (name) {
       var select = selects[name];
       var values = Object.keys(counts[name] || {}).sort(function (a, b) { return a.localeCompare(b, "fr"); });
+      select.parentNode.hidden = !values.length;  // e.g. no programme with a status: no empty choice
       values.forEach(function (value) {
         var option = document.createElement("option");
         option.value = value;
@@ -117,17 +121,29 @@
   }
 
   async function start() {
+    var params = new URLSearchParams(location.search);
+    if (!input.value) {
+      input.value = params.get("q") || ""; // at once: the reader may go on typing while the index loads
+    }
+    input.addEventListener("input", later);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearTimeout(timer);
+      if (pagefind) {
+        run();
+      }
+    });
     try {
-      pagefind = await import(form.dataset.pagefind + "pagefind.js");
-      await pagefind.options({baseUrl: form.dataset.base, excerptLength: 24});
-      await pagefind.init();
-      await fill();
+      var loaded = await import(form.dataset.pagefind + "pagefind.js");
+      await loaded.options({baseUrl: form.dataset.base, excerptLength: 24});
+      await loaded.init();
+      await fill(loaded);
+      pagefind = loaded; // from now on, typing searches
+
     } catch (error) {
       status.textContent = "La recherche n'a pas pu se charger. Parcourez l'index de A à Z.";
       return;
     }
-    var params = new URLSearchParams(location.search);
-    input.value = params.get("q") || "";
     FILTERS.forEach(function (name) {
       var wanted = params.get(name);
       if (wanted && Array.prototype.some.call(selects[name].options, function (o) { return o.value === wanted; })) {
@@ -138,12 +154,6 @@
     form.querySelector("[data-search-filters]").hidden = false;
     var nojs = document.querySelector("[data-search-nojs]");
     if (nojs) nojs.hidden = true;  // a plain paragraph, not <noscript>: it also shows when the script fails
-    input.addEventListener("input", later);
-    form.addEventListener("submit", function (event) {
-      event.preventDefault();
-      clearTimeout(timer);
-      run();
-    });
     form.dataset.ready = "true";
     await run();
   }
