@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from .model.problems import AtlasError
+from .read.vocabularies import resolve as resolve_vocabularies
 
 DEFAULTS: dict[str, Any] = {
     "title": "Atlas de l'ESS",
@@ -22,6 +23,8 @@ DEFAULTS: dict[str, Any] = {
     "tiles_url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "tiles_attribution": "© les contributeurs d'OpenStreetMap",
     "stale_months": 18,  # pages say « à vérifier » when `updated` is this much older than the newest one
+    "types": {},  # types added to each kind's built-in ones (atlas/model/vocabulary.py), or a file name
+    "fields": {},  # extra fields per kind (atlas/model/vocabulary.py), or a file name
 }
 
 
@@ -40,6 +43,7 @@ def load(root: Path, base_url: str | None = None) -> dict[str, Any]:
         if unknown:
             raise AtlasError(f"atlas.yaml: unknown setting '{sorted(unknown)[0]}' (allowed: {', '.join(DEFAULTS)})")
         site.update(data)
+    resolve_vocabularies(root, site)
     if base_url is not None:
         site["base_url"] = base_url
     site["base_url"], site["base_path"] = _base(str(site["base_url"] or ""))

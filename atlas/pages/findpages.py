@@ -9,8 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..link.graph import sort_key
-from ..model.kinds import ENTRY_KINDS, KINDS, TYPE_LABELS, Entry
-from ..outputs.opendata import COLUMNS, FOLDER, LICENCE_URLS, file_name
+from ..model.kinds import ENTRY_KINDS, KINDS, Entry
+from ..outputs.opendata import FOLDER, LICENCE_URLS, actor_position, columns_of, file_name
 from .view import View, entry_url
 
 
@@ -80,7 +80,7 @@ def facets(view: View, entries: list[Entry], cards: list[dict[str, Any]]) -> lis
         options["thematique"].update({t.slug: t.title for t in themes})
         options["territoire"].update({t.slug: t.title for t in territories})
         if card["type"]:
-            options["type"][card["type"]] = TYPE_LABELS[card["type"]]
+            options["type"][card["type"]] = card["type_label"]
     labels = {"categorie": "Catégorie", "thematique": "Thématique", "territoire": "Territoire", "type": "Type"}
     return [{"name": name, "label": labels[name],
              "choices": sorted(({"value": v, "title": t} for v, t in choices.items()),
@@ -108,10 +108,12 @@ def search_page(view: View) -> dict[str, Any]:
 
 def data_page(view: View) -> dict[str, Any]:
     kinds = [{"kind": k, "label": KINDS[k][3], "file": file_name(k), "count": view.count(k),
-              "columns": [{"name": c.name, "help": c.help, "csv": c.csv} for c in COLUMNS[k]]}
+              "columns": [{"name": c.name, "help": c.help, "csv": c.csv} for c in columns_of(view.atlas.model, k)]}
              for k in ENTRY_KINDS]
     geolocated = sum(1 for e in view.listing("places") if view.fields(e).get("geo"))
+    actors = sum(1 for e in view.listing("actors") if actor_position(view.atlas, view.fields(e))[0])
     return {"title": "Données ouvertes", "kinds": kinds, "folder": FOLDER, "geolocated": geolocated,
+            "geolocated_actors": actors,
             "licence_urls": LICENCE_URLS, "crumbs": _crumbs("Données ouvertes", f"{FOLDER}/"),
             "description": "Toutes les données de l'atlas en JSON, CSV et GeoJSON, sous licence ouverte, "
                            "avec la description de chaque champ."}
@@ -129,7 +131,7 @@ def search_filters(view: View, entry: Entry) -> dict[str, Any]:
     themes = [entry] if entry.kind == "themes" else view.atlas.refs(entry, "themes")
     return {
         "categorie": KINDS[entry.kind][3],
-        "type": TYPE_LABELS.get(entry.get("type", ""), ""),
+        "type": view.atlas.model.type_label(entry.kind, entry.get("type", "")),
         "thematique": list(dict.fromkeys(t.title for th in themes for t in _chain(view, th))),
         "territoire": [t.title for t in _chain(view, home[0])] if home else [],
     }

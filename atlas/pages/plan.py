@@ -7,10 +7,10 @@ from itertools import groupby
 from typing import Any, Callable
 
 from . import findpages
-from .facts import located
+from .facts import details, located
 from ..link.graph import Atlas, letter
 from .jsonld import entry_data, site_data
-from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Entry
+from ..model.kinds import ENTRY_KINDS, KINDS, Entry
 from .view import HOME_PAGE, View, entry_url
 
 
@@ -73,7 +73,7 @@ def home(view: View) -> dict[str, Any]:
 
 def _type_links(view: View, kind: str) -> list[dict[str, Any]]:
     segment = KINDS[kind][0]
-    return [{"title": TYPE_LABELS[t], "url": f"{segment}/types/{t}/", "count": count, "kind": kind}
+    return [{"title": view.atlas.model.type_label(kind, t), "url": f"{segment}/types/{t}/", "count": count, "kind": kind}
             for t, count in view.types(kind)]
 
 
@@ -113,7 +113,7 @@ def kind_list(view: View, kind: str) -> dict[str, Any]:
 
 
 def type_list(view: View, kind: str, type_: str) -> dict[str, Any]:
-    label, type_label = KINDS[kind][3], TYPE_LABELS[type_]
+    label, type_label = KINDS[kind][3], view.atlas.model.type_label(kind, type_)
     cards = view.cards(view.by_type(kind, type_))
     return {"title": f"{label} : {type_label}", "groups": _letters(cards), "count": len(cards),
             "facets": findpages.facets(view, view.by_type(kind, type_), cards),
@@ -133,7 +133,7 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
     territory = view.atlas.refs(e, "territory") if "territory" in e.values else []
     return {
         "title": e.title, "entry": e, "kind": kind, "kind_label": KINDS[kind][2],
-        "type_label": TYPE_LABELS.get(e.get("type", ""), ""),
+        "type_label": view.atlas.model.type_label(kind, e.get("type", "")),
         "type_url": f"{KINDS[kind][0]}/types/{e.get('type')}/" if kind in ("actors", "places", "programmes")
         and e.get("type") else "",
         "themes": [view.link(t) for t in view.atlas.refs(e, "themes")],
@@ -146,6 +146,7 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
         "description": e.get("summary", ""),
         "jsonld": entry_data(view, e),
         "located": located(view, e),
+        "facts": details(view, e),
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..link.graph import Atlas, letter
-from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS, SCHEMAS, TYPE_LABELS, Entry
+from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS, Entry
 
 HOME_PAGE = "accueil"  # content/pages/accueil.md is the home page's text
 # "c:kind/slug" card, "e:" whole entry, "i:" what points at it, "k:kind" the slug list,
@@ -43,7 +43,7 @@ class View:
             "kind": entry.kind,
             "kind_label": kind_info[2],
             "type": entry.get("type", ""),
-            "type_label": TYPE_LABELS.get(entry.get("type", ""), ""),
+            "type_label": self.atlas.model.type_label(entry.kind, entry.get("type", "")),
             "summary": entry.get("summary", ""),
             "themes": [self.link(t) for t in self.atlas.refs(entry, "themes")] if entry.kind != "pages"
             and entry.kind != "themes" else [],
@@ -82,8 +82,8 @@ class View:
         """Every relation of an entry, forward and inverse, as titled groups of cards."""
         self.deps.add(f"i:{entry.kind}/{entry.slug}")
         atlas, groups = self.atlas, []
-        for spec in SCHEMAS[entry.kind]:
-            if spec.type in ("ref", "refs") and spec.name not in ("themes", "territory"):
+        for spec in atlas.model.fields[entry.kind]:
+            if spec.type in ("ref", "refs") and spec.name not in ("themes", "territory") and not spec.extra:
                 found = atlas.related(entry, spec.name)
                 if found:
                     groups.append({"id": spec.name, "label": FORWARD_LABELS[(entry.kind, spec.name)],

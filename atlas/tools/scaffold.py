@@ -10,8 +10,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Field
+from .. import config
+from ..model.kinds import ENTRY_KINDS, KINDS, Field
 from ..model.problems import closest
+from ..model.vocabulary import BUILTIN, Model, of_settings
 from ..read.source import EXTENSIONS, parse_yaml, slugify
 
 # Every spelling a contributor may type for a kind: the folder, the French singular (with or
@@ -62,10 +64,10 @@ def example(spec: Field) -> str:
     return f"{spec.name}: {inline_yaml(value)}"
 
 
-def _comment(spec: Field) -> list[str]:
+def _comment(spec: Field, kind: str, model: Model) -> list[str]:
     lines = textwrap.wrap(spec.help + (" Obligatoire." if spec.required else ""), 96)
     if spec.type == "enum":
-        lines += textwrap.wrap("Valeurs : " + ", ".join(f"{c} ({TYPE_LABELS.get(c, c)})" for c in spec.choices)
+        lines += textwrap.wrap("Valeurs : " + ", ".join(f"{c} ({model.type_label(kind, c) or c})" for c in spec.choices)
                                + ".", 96, break_on_hyphens=False)
     if spec.ref:
         many = spec.type == "refs"
@@ -75,8 +77,8 @@ def _comment(spec: Field) -> list[str]:
     return ["# " + line for line in lines]
 
 
-def render(kind: str, title: str, today: dt.date) -> str:
-    """The text of a new entry: front matter with every field, commented, and an empty body."""
+def render(kind: str, title: str, today: dt.date, model: Model = BUILTIN) -> str:
+    """The text of a new entry: front matter with every field of the atlas's model, commented, and an empty body."""
     singular = KINDS[kind][2]
     out = ["---",
            f"# yaml-language-server: $schema=../../schemas/{kind}.schema.json",
@@ -84,8 +86,8 @@ def render(kind: str, title: str, today: dt.date) -> str:
            "# laissé vide est ignoré. Les lignes qui commencent par # sont des commentaires.",
            "# Guide : CONTRIBUTING.md. Vérifier : python build.py check",
            ""]
-    for spec in SCHEMAS[kind]:
-        out.extend(_comment(spec))
+    for spec in model.fields[kind]:
+        out.extend(_comment(spec, kind, model))
         if spec.name == "title":
             out.append(f"title: {inline_yaml(title)}")
         elif spec.name == "updated":
@@ -128,7 +130,7 @@ def create(root: Path, kind_name: str, title: str, today: dt.date | None = None)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.md"
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(render(kind, title, today or dt.date.today()))
+        handle.write(render(kind, title, today or dt.date.today(), of_settings(config.load(root))))
     return path
 
 
