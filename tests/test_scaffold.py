@@ -73,6 +73,7 @@ def test_the_examples_in_the_comments_are_valid_values(tmp_path: Path) -> None:
         text = "\n".join(filled) + "\n"
         (tmp_path / "content" / kind).mkdir(parents=True, exist_ok=True)
         (tmp_path / "content" / kind / "exemple.md").write_text(text, encoding="utf-8")
+        (tmp_path / "content" / kind / "photo.jpg").write_bytes(b"")  # the example's image, beside the entry
         data = parse_bytes(text.encode(), kind, "exemple", f"content/{kind}/exemple.md").data
         assert set(data) == {spec.name for spec in SCHEMAS[kind]}
         for spec in SCHEMAS[kind]:

@@ -17,13 +17,15 @@ from .kinds import KINDS, SLUG_PATTERN, Field
 from .vocabulary import BUILTIN, Model
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-# A year, a month or a day (2018, 2018-01, 2018-01-15); a bare year may also be a YAML number.
-DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$"
+# A year or a month (2018, 2018-01; a bare year may also be a YAML number), or a real day.
+PARTIAL_DATE_PATTERN = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 # http, https or mailto in any case, as the validator's urlsplit reads them (ECMA-262: no (?i)).
 URL_PATTERN = r"^([hH][tT][tT][pP][sS]?://[^\s/?#]+|[mM][aA][iI][lL][tT][oO]:)\S*$"
 SCALAR_TEXT = ["string", "number", "boolean"]  # YAML reads 59000, 1984 or `no` as non-text
 SLUG = {"type": "string", "pattern": SLUG_PATTERN}
-DATE = {"anyOf": [{"type": "string", "pattern": DATE_PATTERN}, {"type": "integer", "minimum": 1000, "maximum": 2100}]}
+DATE = {"anyOf": [{"type": "string", "format": "date", "pattern": DATE_PATTERN},
+                  {"type": "string", "pattern": PARTIAL_DATE_PATTERN}, {"type": "integer", "minimum": 1000, "maximum": 2100}]}
 SOURCE_KEYS = {
     "title": ("Titre du document.", {"type": SCALAR_TEXT}),
     "url": ("Adresse du document, s'il en a une.", {"type": "string", "pattern": URL_PATTERN}),
@@ -31,13 +33,15 @@ SOURCE_KEYS = {
     "date": ("Date de publication (AAAA-MM-JJ, AAAA-MM ou AAAA).", DATE),
     "accessed": ("Date de consultation (AAAA-MM-JJ, AAAA-MM ou AAAA).", DATE),
 }
-DIGITS = ["string", "integer"]  # identifiers written without spaces are YAML numbers
+# Identifiers written without spaces are YAML numbers: then only their size can be checked
+# (one that starts with 0 must be written in quotes, as a number would lose it).
+DIGITS = ["string", "integer"]
 # What the directory checkers (read/checks.py) accept, as far as a pattern can say it: the
 # check digits of a SIRET or a phone number's plan are `check`'s to verify.
 DIRECTORY: dict[str, dict[str, Any]] = {
-    "postcode": {"type": DIGITS, "pattern": r"^\s*\d{5}\s*$", "minimum": 1000, "maximum": 98999},
-    "siret": {"type": DIGITS, "pattern": r"^\s*(\d[\s.]*){14}$", "minimum": 0, "maximum": 99999999999999},
-    "siren": {"type": DIGITS, "pattern": r"^\s*(\d[\s.]*){9}$", "minimum": 0, "maximum": 999999999},
+    "postcode": {"type": DIGITS, "pattern": r"^\s*\d{5}\s*$", "minimum": 10000, "maximum": 98999},
+    "siret": {"type": DIGITS, "pattern": r"^\s*(\d[\s.]*){14}$", "minimum": 10**13, "maximum": 10**14 - 1},
+    "siren": {"type": DIGITS, "pattern": r"^\s*(\d[\s.]*){9}$", "minimum": 10**8, "maximum": 10**9 - 1},
     "rna": {"type": "string", "pattern": r"^\s*[Ww]\d[\dABab]\d{7}\s*$"},
     "email": {"type": "string", "format": "email", "pattern": r"^\s*[^@\s]+@[^@\s]+\.[^@\s]+\s*$"},
     "phone": {"type": DIGITS, "pattern": r"^\s*\+?[\d\s().\-/]{4,30}$"},
@@ -46,7 +50,7 @@ DIRECTORY: dict[str, dict[str, Any]] = {
     "hours": {"type": "string", "pattern": r"\S", "maxLength": 2000},
     "image": {"type": "string", "pattern": r"^(?!.*\.\.)(/assets/|[^/:\\])[^:\\]*\.([jJ][pP][eE]?[gG]|[pP][nN][gG]|"
               r"[wW][eE][bB][pP]|[gG][iI][fF])$"},
-    "insee": {"type": DIGITS, "pattern": r"^\s*(\d{5}|2[ABab]\d{3}|\d{2,3}|2[ABab])\s*$"},
+    "insee": {"type": DIGITS, "pattern": r"^\s*(\d{5}|2[ABab]\d{3}|\d{2,3}|2[ABab])\s*$", "minimum": 1, "maximum": 99999},
     "origin": {"type": "object", "required": ["source", "id"], "additionalProperties": False,
                "properties": {"source": {"type": "string", "pattern": SLUG_PATTERN,
                                          "description": "Identifiant de la source importée."},

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 # Folder under content/ -> (URL segment, cross-link prefix, French singular, French plural)
@@ -195,7 +195,7 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("area_m2", "int", "Surface en mètres carrés.", example=1300),
         Field("access", "strs", "Accès en transports en commun et à vélo, une ligne chacun.",
               example=["Métro ligne 2, arrêt Porte de Valenciennes"]),
-    ) + (SIRET,) + CONTACT + RECEPTION + MEDIA,
+    ) + (replace(SIRET, example="987 654 324 00019"),) + CONTACT + RECEPTION + MEDIA,
     "programmes": COMMON + (
         Field("type", "enum", "Nature du programme.", choices=PROGRAMME_TYPES, example="appel-a-projets"),
         Field("operators", "refs", "Qui le porte ou le finance.", ref="actors", example=[]),

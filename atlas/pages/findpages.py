@@ -10,7 +10,7 @@ from typing import Any
 
 from ..link.graph import sort_key
 from ..model.kinds import ENTRY_KINDS, KINDS, Entry
-from ..outputs.opendata import FOLDER, LICENCE_URLS, actor_position, columns_of, file_name
+from ..outputs.opendata import FOLDER, LICENCE_URLS, columns_of, file_name
 from .view import View, entry_url
 
 
@@ -111,9 +111,7 @@ def data_page(view: View) -> dict[str, Any]:
               "columns": [{"name": c.name, "help": c.help, "csv": c.csv} for c in columns_of(view.atlas.model, k)]}
              for k in ENTRY_KINDS]
     geolocated = sum(1 for e in view.listing("places") if view.fields(e).get("geo"))
-    actors = sum(1 for e in view.listing("actors") if actor_position(view.atlas, view.fields(e))[0])
     return {"title": "Données ouvertes", "kinds": kinds, "folder": FOLDER, "geolocated": geolocated,
-            "geolocated_actors": actors,
             "licence_urls": LICENCE_URLS, "crumbs": _crumbs("Données ouvertes", f"{FOLDER}/"),
             "description": "Toutes les données de l'atlas en JSON, CSV et GeoJSON, sous licence ouverte, "
                            "avec la description de chaque champ."}
