@@ -173,7 +173,7 @@ def test_exports_are_byte_identical_across_builds_and_quote_separators(tree) -> 
     first = {p.name: p.read_bytes() for p in sorted((root / "site/donnees").rglob("*")) if p.is_file() and p.suffix != ".html"}
     assert build_tree(root, search=False, jobs=2).report.ok
     again = {p.name: p.read_bytes() for p in sorted((root / "site/donnees").rglob("*")) if p.is_file() and p.suffix != ".html"}
-    assert first == again and len(first) == 12
+    assert first == again and len(first) == 13
     _, rows = read_csv(root / "site", "places")
     assert rows[0]["nom"] == "Maison « commune » ; le lieu"
     record = json.loads(first["atlas.json"])["lieux"][0]
