@@ -21,6 +21,7 @@ from .model.kinds import LINK_PREFIX, SLUG_PATTERN
 from .model.problems import AtlasError, Problem, closest
 from .pages.view import entry_url
 from .read.source import parse_yaml
+from .read.vocabularies import resolve as resolve_vocabularies
 
 FILE = "atlas.yaml"
 
@@ -54,6 +55,8 @@ DEFAULTS: dict[str, Any] = {
     "tiles_url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "tiles_attribution": "© les contributeurs d'OpenStreetMap",
     "stale_months": 18,  # pages say « à vérifier » when `updated` is this much older than the newest one
+    "types": {},  # types added to each kind's built-in ones (atlas/model/vocabulary.py), or a file name
+    "fields": {},  # extra fields per kind (atlas/model/vocabulary.py), or a file name
 }
 
 
@@ -92,6 +95,7 @@ def load(root: Path, base_url: str | None = None) -> dict[str, Any]:
     site = dict(DEFAULTS)
     values, lines, raw = read(root / FILE)
     site.update(values)
+    resolve_vocabularies(root, site)
     if base_url is not None:
         site["base_url"] = base_url
     problems: list[Problem] = []

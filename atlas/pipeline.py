@@ -17,6 +17,7 @@ from . import config
 from .incremental.cache import Cache, DepDigests
 from .link.graph import Atlas, link
 from .model.kinds import Entry
+from .model.vocabulary import BUILTIN, Model, of_settings
 from .outputs import FINISHERS, PRODUCERS, Finisher, Fragments
 from .outputs import fragments as outputs
 from .outputs import images
@@ -66,9 +67,10 @@ def check(options: Options, cache: Cache | None = None, links: bool = True) -> R
     result = Result(Report(strict=options.strict))
     clock = _Clock(result)
     unreadable: set[tuple[str, str]] = set()
-    entries = read(options.root, result.report, cache, options.jobs, unreadable)
+    model = of_settings(config.load(options.root))
+    entries = read(options.root, result.report, cache, options.jobs, unreadable, model)
     clock("read")
-    atlas, problems = link(entries, options.drafts, options.root, frozenset(unreadable))
+    atlas, problems = link(entries, options.drafts, options.root, frozenset(unreadable), model)
     result.report.extend(problems)
     result.atlas = atlas
     clock("link")
@@ -193,12 +195,14 @@ def _finish(finisher: Finisher, output: Output, atlas: Atlas, site: dict[str, An
 
 
 def read(root: Path, report: Report, cache: Cache | None, jobs: int = 0,
-         unreadable: set[tuple[str, str]] | None = None) -> list[Entry]:
+         unreadable: set[tuple[str, str]] | None = None, model: Model = BUILTIN) -> list[Entry]:
     """Discover, parse and validate every file, reusing the cache for unchanged ones.
 
     `unreadable` receives (kind, slug) of the files that could not be read at all.
     """
     root = root.resolve()
+    if cache is not None and cache.model != model.digest:  # validated against other types or fields
+        cache.files, cache.model = {}, model.digest
     files, problems = discover(root)
     report.extend(problems)
     prefix = len(str(root)) + 1
@@ -212,7 +216,7 @@ def read(root: Path, report: Report, cache: Cache | None, jobs: int = 0,
             todo.append((rel, path, stat))
         else:
             found[rel] = (stat.st_size, stat.st_mtime_ns, *hit)
-    parsed = _map(_parse_one, [(path, root) for _, path, _ in todo], jobs, PARALLEL_THRESHOLD)
+    parsed = _map(_parse_one, [(path, root, model) for _, path, _ in todo], jobs, PARALLEL_THRESHOLD)
     for (rel, _, stat), (entry, entry_problems) in zip(todo, parsed):
         found[rel] = (stat.st_size, stat.st_mtime_ns, entry, entry_problems)
     entries: list[Entry] = []
@@ -231,9 +235,10 @@ def read(root: Path, report: Report, cache: Cache | None, jobs: int = 0,
     return entries
 
 
-def _parse_one(job: tuple[Path, Path]) -> tuple[Entry | None, list[Problem]]:
+def _parse_one(job: tuple[Path, Path, Model]) -> tuple[Entry | None, list[Problem]]:
     """Parse and validate one file; the body is dropped (pages read it back): memory stays flat."""
-    entry, problems = validate(read_entry(*job))
+    path, root, model = job
+    entry, problems = validate(read_entry(path, root), model)
     return (replace(entry, body=None) if entry is not None else None), problems
 
 

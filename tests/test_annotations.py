@@ -24,7 +24,7 @@ def test_errors_and_warnings_annotate_their_lines(tree, capsys: pytest.CaptureFi
     code, out, err = _check(root, capsys)
     assert code == 1
     assert out == [
-        "::warning file=content/actors/la-nef.md,line=3::websit: unknown field (did you mean 'website'?)",
+        "::warning file=content/actors/la-nef.md,line=3::websit: unknown field, ignored (an error with --strict) (did you mean 'website'?)",
         "::error file=content/actors/la-nef.md,line=4::type: unknown type 'scopp' (did you mean 'scop'?)",
         "::error file=content/places/hevea.md,line=4::opened: '16' is not a plausible year (write a four-digit year)",
     ]
@@ -34,8 +34,8 @@ def test_errors_and_warnings_annotate_their_lines(tree, capsys: pytest.CaptureFi
 def test_warnings_alone_pass_and_strict_fails_but_they_stay_warnings(tree, capsys: pytest.CaptureFixture[str]) -> None:
     root = tree({"content/actors/la-nef.md": "---\ntitle: La NEF\nwebsit: https://www.lanef.com/\n---\n"})
     code, out, _ = _check(root, capsys)
-    assert code == 0 and out == ["::warning file=content/actors/la-nef.md,line=3::websit: unknown field "
-                                 "(did you mean 'website'?)"]
+    assert code == 0 and out == ["::warning file=content/actors/la-nef.md,line=3::websit: unknown field, ignored "
+                                 "(an error with --strict) (did you mean 'website'?)"]
     code, strict_out, err = _check(root, capsys, "--strict")
     assert code == 1 and strict_out == out and "1 error, 0 warnings" in err
 

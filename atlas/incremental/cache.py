@@ -44,6 +44,7 @@ class Cache:
     location: Path | None = None
     code: str = ""
     files: dict[str, tuple[int, int, Any, list[Any]]] = field(default_factory=dict)
+    model: str = ""  # digest of the content model (types, fields) the cached files were validated with
     global_digest: str = ""
     deps: dict[str, str] = field(default_factory=dict)  # dependency -> its digest at the last build
     pages: dict[str, tuple[str, tuple[str, ...], Any]] = field(default_factory=dict)  # url -> (path, deps, links)

@@ -15,6 +15,7 @@ import datetime as dt
 from typing import Any
 
 from .graph import Atlas
+from ..model.dates import as_day
 from ..model.kinds import ENTRY_KINDS
 from ..model.problems import NOTICE, AtlasError, Problem
 
@@ -54,4 +55,5 @@ def page_settings(atlas: Atlas, site: dict[str, Any]) -> dict[str, Any]:
         return {"stale_before": None}
     dates = [e.get("updated") for kind in ENTRY_KINDS for e in atlas.by_kind.get(kind, []) if e.get("updated")]
     # With no date at all, every entry is « à vérifier » whatever the cutoff.
-    return {"stale_before": months_before(max(dates), months) if dates else dt.date.max}
+    # A partial date counts from its first day (« 2024-03 »: 1 March), as stale_entries compares it.
+    return {"stale_before": months_before(as_day(max(dates)), months) if dates else dt.date.max}

@@ -9,11 +9,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence, overload
 
-from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, SLUG_PATTERN, SYMMETRIC, Entry
+from ..model.kinds import ENTRY_KINDS, KINDS, SLUG_PATTERN, SYMMETRIC, Entry
 from ..model.problems import AtlasError, Problem, closest
+from ..model.vocabulary import BUILTIN, Model
+from .entries import duplicate_identifiers, missing_images
 
 Key = tuple[str, str]
-REF_KIND = {(kind, f.name): f.ref for kind, fields in SCHEMAS.items() for f in fields if f.ref}
 _SLUG = re.compile(SLUG_PATTERN)
 # Free pages live at /<slug>/: these first segments belong to the site's own sections.
 SECTIONS = frozenset({k.segment for k in KINDS.values() if k.segment} | {"a-z", "assets", "carte", "recherche", "donnees",
@@ -120,6 +121,7 @@ class Atlas:
     """
 
     root: Path | None = None  # where entry files are, to read bodies the cache left out
+    model: Model = BUILTIN  # the atlas's fields and types (its settings)
     entries: Mapping[Key, Entry] = field(default_factory=dict)
     by_kind: Mapping[str, EntryList] = field(default_factory=dict)
     # target -> (source kind, field) -> sources
@@ -134,7 +136,7 @@ class Atlas:
 
     def refs(self, entry: Entry, name: str) -> list[Entry]:
         """The entries a reference field points at, in the order written."""
-        target = REF_KIND[(entry.kind, name)]
+        target = self.model.ref_kind(entry.kind, name)
         value = entry.get(name)
         slugs = [value] if isinstance(value, str) else list(value or ())
         found = (self.entries.get((target, s)) for s in slugs)
@@ -181,10 +183,11 @@ class Atlas:
 
 
 def link(entries: list[Entry], drafts: bool = False, root: Path | None = None,
-         unreadable: frozenset[Key] = frozenset()) -> tuple[Atlas, list[Problem]]:
-    """Build the Atlas from validated entries; report unknown, wrong-kind and cyclic references."""
+         unreadable: frozenset[Key] = frozenset(), model: Model = BUILTIN) -> tuple[Atlas, list[Problem]]:
+    """Build the Atlas from validated entries; report unknown, wrong-kind and cyclic references,
+    identifiers given twice and image files that are not there."""
     problems: list[Problem] = []
-    atlas = Atlas(root=root)
+    atlas = Atlas(root=root, model=model)
     keyed: dict[Key, Entry] = {}
     for entry in sorted(entries, key=lambda e: e.path):
         if entry.get("draft") and not drafts:
@@ -217,7 +220,7 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None,
     inverse: dict[Key, dict[tuple[str, str], list[Entry]]] = defaultdict(lambda: defaultdict(list))
     hints: Counter[str] = Counter()
     for entry in ordered:
-        for spec in SCHEMAS[entry.kind]:
+        for spec in model.fields[entry.kind]:
             if spec.type not in ("ref", "refs") or spec.name not in entry.values:
                 continue
             value = entry.values[spec.name]
@@ -235,6 +238,8 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None,
     atlas.inverse = {k: {g: _listed(members, keyed, sorts) for g, members in v.items()} for k, v in inverse.items()}
     problems.extend(_cycles(atlas))
     problems.extend(_cross_links(atlas, slugs_by_kind, kinds_of_slug, hints, unreadable, sorts))
+    problems.extend(duplicate_identifiers(ordered))
+    problems.extend(missing_images(ordered, root))
     _indexes(atlas, sorts)
     return atlas, problems
 
@@ -246,9 +251,14 @@ def _listed(entries: list[Entry], keyed: Mapping[Key, Entry], sorts: Mapping[Key
 def _unknown(entry: Entry, where: str, kind: str, slug: str, slugs_by_kind: dict[str, set[str]],
              kinds_of_slug: dict[str, list[str]], hints: Counter[str]) -> Problem:
     noun = KINDS[kind].singular
-    if not _SLUG.match(slug):  # '../../etc', '/etc/passwd', 'La-Nef': never a file name to suggest
-        return Problem(entry.path, entry.line(where), where.split(".")[0], f"'{slug}' is not a slug",
-                       "lowercase ASCII letters, digits and dashes, the file name without extension")
+    if not _SLUG.match(slug):  # '../../etc', '/etc/passwd': never a file name to suggest
+        from ..read.source import slugify
+
+        meant = slugify(slug)  # 'Bayonne', 'Énergie': a title written for the slug it names
+        hint = (f"did you mean '{meant}'? an identifier is the file name, lowercase, without accents"
+                if meant in slugs_by_kind[kind] and "/" not in slug
+                else "lowercase ASCII letters, digits and dashes, the file name without extension")
+        return Problem(entry.path, entry.line(where), where.split(".")[0], f"'{slug}' is not a slug", hint)
     hints[entry.path] += 1
     guess = closest(slug, slugs_by_kind[kind]) if hints[entry.path] <= MAX_HINTS else ""
     elsewhere = [k for k in kinds_of_slug.get(slug, ()) if k != kind]

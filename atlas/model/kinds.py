@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 @dataclass(frozen=True)
@@ -30,36 +30,97 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 @dataclass(frozen=True)
 class Field:
-    """One front-matter field: its name, its type, and the French help shown to contributors."""
+    """One front-matter field: its name, its type, and the French help shown to contributors.
+
+    `type` names a checker of read/validate.CHECKERS: str, text, url, date (a partial date),
+    int, number, bool, enum, strs, geo, sources, ref, refs, postcode, siret, siren, rna, email,
+    phone, urls, hours, image, insee, origin. Fields an atlas declares in its settings
+    (`fields:`) are `extra`, with the French `label` of the fact sheet and their `show` and
+    `export` choices; the built-in ones are laid out by the templates and exports themselves.
+    """
 
     name: str
-    type: str  # str, text, url, date, year, int, number, bool, enum, strs, geo, sources, ref, refs
+    type: str
     help: str
     required: bool = False
     ref: str = ""  # target kind for ref/refs
     choices: tuple[str, ...] = ()
     example: Any = None
+    label: str = ""
+    show: bool = True
+    export: bool = True
+    extra: bool = False
 
 
-ACTOR_TYPES = ("association", "cooperative", "scop", "scic", "cae", "fondation", "mutuelle",
-               "entreprise", "collectivite", "reseau", "etablissement-public", "cluster")
-PLACE_TYPES = ("maison-ess", "tiers-lieu", "incubateur", "restaurant", "bureau", "autre")
-PROGRAMME_TYPES = ("appel-a-projets", "fonds", "accompagnement", "label", "plan", "dispositif")
-TERRITORY_TYPES = ("pays", "region", "departement", "metropole", "commune", "quartier")
+@dataclass(frozen=True)
+class TypeDef:
+    """One value of a kind's `type`: French label and plural, schema.org type, what it covers."""
 
-# French labels for type values, shown on pages and in index titles.
-TYPE_LABELS: dict[str, str] = {
-    "association": "Association", "cooperative": "Coopérative", "scop": "SCOP", "scic": "SCIC",
-    "cae": "Coopérative d'activité et d'emploi", "fondation": "Fondation", "mutuelle": "Mutuelle",
-    "entreprise": "Entreprise", "collectivite": "Collectivité", "reseau": "Réseau",
-    "etablissement-public": "Établissement public", "cluster": "Pôle ou cluster",
-    "maison-ess": "Maison de l'ESS", "tiers-lieu": "Tiers-lieu", "incubateur": "Incubateur",
-    "restaurant": "Restaurant", "bureau": "Bureaux", "autre": "Autre lieu",
-    "appel-a-projets": "Appel à projets", "fonds": "Fonds", "accompagnement": "Accompagnement",
-    "label": "Label", "plan": "Plan", "dispositif": "Dispositif",
-    "pays": "Pays", "region": "Région", "departement": "Département", "metropole": "Métropole",
-    "commune": "Commune", "quartier": "Quartier",
+    name: str
+    label: str
+    plural: str
+    schema_org: str
+    description: str = ""
+
+
+# The built-in vocabularies; an atlas adds or relabels values in atlas.yaml (`types:`, see
+# model/vocabulary.py). The schema.org types are those the JSON-LD of a page states.
+BUILTIN_TYPES: dict[str, tuple[TypeDef, ...]] = {
+    "actors": (
+        TypeDef("association", "Association", "Associations", "NGO", "Association loi 1901 ou de droit local."),
+        TypeDef("cooperative", "Coopérative", "Coopératives", "Corporation",
+                "Société coopérative, hors SCOP, SCIC et CAE."),
+        TypeDef("scop", "SCOP", "SCOP", "Corporation", "Société coopérative et participative, détenue par ses salariés."),
+        TypeDef("scic", "SCIC", "SCIC", "Corporation",
+                "Société coopérative d'intérêt collectif : salariés, usagers, collectivités… associés."),
+        TypeDef("cae", "Coopérative d'activité et d'emploi", "Coopératives d'activité et d'emploi", "Corporation",
+                "Coopérative où des entrepreneurs salariés développent leur propre activité."),
+        TypeDef("fondation", "Fondation", "Fondations", "NGO", "Fondation ou fonds de dotation."),
+        TypeDef("mutuelle", "Mutuelle", "Mutuelles", "Organization", "Mutuelle de santé ou d'assurance."),
+        TypeDef("entreprise", "Entreprise", "Entreprises", "Corporation",
+                "Entreprise commerciale, agréée ESUS ou engagée dans l'ESS."),
+        TypeDef("collectivite", "Collectivité", "Collectivités", "GovernmentOrganization",
+                "Commune, intercommunalité, département, région, État."),
+        TypeDef("reseau", "Réseau", "Réseaux", "Organization", "Réseau, fédération ou union de structures."),
+        TypeDef("etablissement-public", "Établissement public", "Établissements publics", "GovernmentOrganization",
+                "Établissement public ou organisme public."),
+        TypeDef("cluster", "Pôle ou cluster", "Pôles et clusters", "Organization",
+                "Pôle territorial de coopération économique (PTCE), cluster."),
+    ),
+    "places": (
+        TypeDef("maison-ess", "Maison de l'ESS", "Maisons de l'ESS", "Place",
+                "Lieu ressource de l'ESS qui héberge plusieurs structures."),
+        TypeDef("tiers-lieu", "Tiers-lieu", "Tiers-lieux", "Place", "Lieu partagé de travail, de rencontre, de fabrication."),
+        TypeDef("incubateur", "Incubateur", "Incubateurs", "Place", "Locaux d'un incubateur ou d'une pépinière."),
+        TypeDef("restaurant", "Restaurant", "Restaurants", "Restaurant", "Restaurant, café, cantine."),
+        TypeDef("bureau", "Bureaux", "Bureaux", "Place", "Bureaux d'une structure."),
+        TypeDef("autre", "Autre lieu", "Autres lieux", "Place", "Lieu d'un autre type."),
+    ),
+    "programmes": (
+        TypeDef("appel-a-projets", "Appel à projets", "Appels à projets", "MonetaryGrant",
+                "Appel à candidatures assorti d'un soutien aux lauréats."),
+        TypeDef("fonds", "Fonds", "Fonds", "MonetaryGrant", "Fonds de financement, de garantie ou de prêt."),
+        TypeDef("accompagnement", "Accompagnement", "Accompagnements", "Service",
+                "Programme d'accompagnement, d'incubation, de formation."),
+        TypeDef("label", "Label", "Labels", "Service", "Label ou certification."),
+        TypeDef("plan", "Plan", "Plans", "Service", "Plan, stratégie ou schéma d'une collectivité."),
+        TypeDef("dispositif", "Dispositif", "Dispositifs", "Service", "Autre dispositif public ou privé."),
+    ),
+    "territories": (
+        TypeDef("pays", "Pays", "Pays", "Country", "Pays."),
+        TypeDef("region", "Région", "Régions", "AdministrativeArea", "Région."),
+        TypeDef("departement", "Département", "Départements", "AdministrativeArea", "Département."),
+        TypeDef("metropole", "Métropole", "Métropoles", "AdministrativeArea", "Métropole (intercommunalité)."),
+        TypeDef("commune", "Commune", "Communes", "City", "Commune."),
+        TypeDef("quartier", "Quartier", "Quartiers", "AdministrativeArea", "Quartier d'une commune."),
+    ),
 }
+
+ACTOR_TYPES, PLACE_TYPES, PROGRAMME_TYPES, TERRITORY_TYPES = (
+    tuple(d.name for d in BUILTIN_TYPES[k]) for k in ("actors", "places", "programmes", "territories"))
+
+# French labels of the built-in type values (a site's own are in its Model: vocabulary.py).
+TYPE_LABELS: dict[str, str] = {d.name: d.label for defs in BUILTIN_TYPES.values() for d in defs}
 
 COMMON: tuple[Field, ...] = (
     Field("title", "str", "Nom affiché, en toutes lettres (accents et apostrophes permis).",
@@ -71,12 +132,56 @@ COMMON: tuple[Field, ...] = (
     Field("territory", "ref", "Territoire où la structure se trouve ou agit.", ref="territories",
           example="nom-du-territoire"),
     Field("website", "url", "Site officiel (http, https ou mailto).", example="https://www.example.org/"),
-    Field("sources", "sources", "D'où viennent les faits : title, url, publisher, date (AAAA-MM-JJ), accessed.",
+    Field("sources", "sources", "D'où viennent les faits : title, url, publisher, date (AAAA-MM-JJ, AAAA-MM ou AAAA), "
+          "accessed.",
           example=[{"title": "Statuts de l'association", "publisher": "La Cantine de l'Exemple",
                     "accessed": "2026-11-22"}]),
-    Field("updated", "date", "Date de la dernière vérification des faits (AAAA-MM-JJ).",
+    Field("updated", "date", "Date de la dernière vérification des faits (AAAA-MM-JJ, ou AAAA-MM).",
           example="2026-11-22"),
     Field("draft", "bool", "true : brouillon, absent du site sauf avec --drafts.", example=False),
+)
+
+# Where an organisation or a place is, and how to reach it (actors and places alike: an actor
+# with its own address and position needs no place entry to be on the map).
+LOCATION: tuple[Field, ...] = (
+    Field("address", "str", "Numéro et voie.", example="12 rue de l'Exemple"),
+    Field("postcode", "postcode", "Code postal, 5 chiffres.", example="64100"),
+    Field("city", "str", "Commune.", example="Bayonne"),
+    Field("geo", "geo", "Position : {lat, lon} en degrés décimaux (avec un point : 43.49), "
+          "approximate: true si approchée.", example={"lat": 43.49, "lon": -1.47}),
+)
+CONTACT: tuple[Field, ...] = (
+    Field("email", "email", "Adresse électronique de contact (sans mailto:).", example="contact@exemple.org"),
+    Field("phone", "phone", "Téléphone : numéro français (05 59 12 34 56) ou international (+32 2 123 45 67).",
+          example="05 59 12 34 56"),
+    Field("social", "urls", "Pages sur les réseaux sociaux, une adresse complète chacune.",
+          example=["https://www.facebook.com/exemple", "https://mastodon.social/@exemple"]),
+)
+RECEPTION: tuple[Field, ...] = (
+    Field("opening_hours", "hours", "Horaires d'accueil, syntaxe OpenStreetMap : jours Mo Tu We Th Fr Sa Su, "
+          "PH (jours fériés), heures HH:MM, règles séparées par « ; ».",
+          example="Mo-Fr 09:00-12:00,14:00-18:00; Sa 10:00-12:00; PH off"),
+    Field("accessibility", "text", "Accessibilité du lieu aux personnes handicapées, en clair.",
+          example="Entrée de plain-pied, toilettes adaptées, boucle magnétique à l'accueil."),
+    Field("accessibility_url", "url", "Page qui détaille l'accessibilité (par exemple sur Acceslibre).",
+          example="https://acceslibre.beta.gouv.fr/"),
+)
+SIRET = Field("siret", "siret", "SIRET de l'établissement : 14 chiffres, espaces permis ; vérifié (clé de contrôle).",
+              example="123 456 782 00010")
+IDENTIFIERS: tuple[Field, ...] = (
+    SIRET,
+    Field("siren", "siren", "SIREN de l'entreprise ou de l'association : 9 chiffres ; vérifié.", example="123 456 782"),
+    Field("rna", "rna", "Numéro RNA d'une association : W suivi de 9 chiffres.", example="W641000001"),
+)
+# Every entry kind: an illustration, and where an imported entry came from.
+MEDIA: tuple[Field, ...] = (
+    Field("image", "image", "Image : un fichier à côté de la fiche (photo.jpg) ou sous assets/ "
+          "(/assets/photos/photo.jpg) ; JPEG, PNG, WebP ou GIF.", example="photo.jpg"),
+    Field("image_alt", "text", "Texte de remplacement de l'image, obligatoire avec une image : ce qu'elle montre "
+          "(\"\" pour une image décorative).", example="La façade du local, vue de la rue"),
+    Field("image_credit", "str", "Auteur et licence de l'image.", example="Photo : Camille Martin, CC BY-SA 4.0"),
+    Field("origin", "origin", "Écrit par « build.py import » : {source, id}, la source importée et son identifiant.",
+          example={"source": "annuaire-du-reseau", "id": "1234"}),
 )
 
 SCHEMAS: dict[str, tuple[Field, ...]] = {
@@ -88,62 +193,43 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
         Field("programmes", "refs", "Programmes auxquels elle participe.", ref="programmes", example=[]),
         Field("partners", "refs", "Partenaires (affichés des deux côtés).", ref="actors", example=[]),
         Field("parent", "ref", "Réseau ou groupe dont elle est membre.", ref="actors", example=""),
-        Field("founded", "year", "Année de création.", example=2009),
+        Field("founded", "date", "Date de création : année, mois ou jour (2009, 2009-05, 2009-05-14).", example=2009),
         Field("staff", "int", "Nombre d'emplois.", example=12),
         Field("members_count", "int", "Nombre de membres (structures ou personnes).", example=19),
-    ),
+    ) + LOCATION + IDENTIFIERS + CONTACT + RECEPTION + MEDIA,
     "places": COMMON + (
         Field("type", "enum", "Nature du lieu.", choices=PLACE_TYPES, example="tiers-lieu"),
-        Field("address", "str", "Numéro et voie.", example="12 rue de la République"),
-        Field("postcode", "str", "Code postal.", example="01000"),
-        Field("city", "str", "Commune.", example="Exempleville"),
-        Field("geo", "geo", "Position : {lat, lon} en degrés décimaux, approximate: true si approchée.",
-              example={"lat": 46.6034, "lon": 1.8883}),
-        Field("opened", "year", "Année d'ouverture.", example=2016),
+    ) + LOCATION + (
+        Field("opened", "date", "Date d'ouverture : année, mois ou jour (2016, 2016-09).", example=2016),
         Field("area_m2", "int", "Surface en mètres carrés.", example=1300),
         Field("access", "strs", "Accès en transports en commun et à vélo, une ligne chacun.",
-              example=["Bus ligne 2, arrêt Mairie"]),
-    ),
+              example=["Bus ligne 3, arrêt Mairie"]),
+    ) + (replace(SIRET, example="987 654 324 00019"),) + CONTACT + RECEPTION + MEDIA,
     "programmes": COMMON + (
         Field("type", "enum", "Nature du programme.", choices=PROGRAMME_TYPES, example="appel-a-projets"),
         Field("operators", "refs", "Qui le porte ou le finance.", ref="actors", example=[]),
         Field("laureates", "refs", "Qui a été retenu ou soutenu.", ref="actors", example=[]),
         Field("parent", "ref", "Plan ou programme dont il fait partie.", ref="programmes", example=""),
-        Field("start", "date", "Date de début (AAAA-MM-JJ).", example="2013-07-15"),
-        Field("end", "date", "Date de fin (AAAA-MM-JJ).", example="2014-12-31"),
+        Field("start", "date", "Date de début : année, mois ou jour (2013, 2013-07, 2013-07-15).",
+              example="2013-07-15"),
+        Field("end", "date", "Date de fin : année, mois ou jour.", example="2014-12-31"),
+        Field("deadline", "date", "Date limite de candidature : année, mois ou jour.", example="2025-10-31"),
         Field("budget_eur", "number", "Enveloppe totale en euros.", example=3000000),
         Field("candidates_count", "int", "Nombre de candidatures.", example=180),
         Field("laureates_count", "int", "Nombre de lauréats.", example=23),
-    ),
+    ) + CONTACT + MEDIA,
     "territories": COMMON + (
         Field("type", "enum", "Échelon.", choices=TERRITORY_TYPES, example="commune"),
         Field("parent", "ref", "Territoire englobant.", ref="territories", example="nom-du-territoire-englobant"),
         Field("geo", "geo", "Centre approximatif : {lat, lon}.", example={"lat": 46.60, "lon": 1.89}),
-        Field("code", "str", "Code officiel géographique de l'Insee (commune, département ou région).",
-              example="64445"),
-    ),
+        Field("code", "insee", "Code officiel géographique de l'Insee : commune (64102, 2A004), département "
+              "(64, 2A, 974) ou région (75).", example="64102"),
+    ) + MEDIA,
     "themes": COMMON + (
         Field("parent", "ref", "Thématique englobante.", ref="themes", example=""),
-    ),
+    ) + MEDIA,
     "pages": (COMMON[0], COMMON[1], COMMON[5], COMMON[6], COMMON[7]),
 }
-
-# --- Issue 15 fields needed by images and programme statuses, declared minimally by the
-# images-lifecycle branch so that its tests run; the content-model branch declares and validates
-# them for good (image_alt required with image, partial dates): the integrator keeps theirs. ---
-IMAGE_FIELDS: tuple[Field, ...] = (
-    Field("image", "str", "Image : un fichier à côté de la fiche (photo.jpg) ou sous assets/ (/assets/photos/x.jpg), "
-          "en JPEG, PNG, WebP ou GIF.", example="photo.jpg"),
-    Field("image_alt", "text", "Ce que montre l'image, pour qui ne la voit pas (\"\" si elle est décorative).",
-          example="La façade de la Maison de l'ESS"),
-    Field("image_credit", "str", "Auteur ou source de l'image, affiché sous elle.", example="Photo : la structure"),
-)
-for _kind in ENTRY_KINDS:
-    SCHEMAS[_kind] += IMAGE_FIELDS
-SCHEMAS["actors"] += tuple(f for f in SCHEMAS["places"] if f.name in ("address", "postcode", "city", "geo"))
-SCHEMAS["programmes"] += (Field("deadline", "date", "Date limite de candidature (AAAA-MM-JJ).",
-                                example="2026-03-15"),)
-# --- end of the issue 15 block ---
 
 # Reference fields whose inverse is shown on the target's page: (kind, field) -> label there.
 INVERSE_LABELS: dict[tuple[str, str], str] = {

@@ -3,7 +3,10 @@ acteurs.geojson, JSON Schemas.
 
 Column names follow schema.data.gouv.fr habits where one exists (the data·inclusion and
 médiation numérique schemas: `nom`, `adresse`, `code_postal`, `commune`, `latitude`,
-`longitude`, `site_web`, `date_maj`, `presentation_resume`, `typologie`…). The bytes depend only
+`longitude`, `site_web`, `courriel`, `telephone`, `siret`, `horaires_accueil`, `accessibilite_lieu`,
+`date_maj`, `presentation_resume`, `typologie`…); an atlas's own fields (`fields:` with
+`export: true`) come under their own names. Dates are ISO 8601 at their precision (2018,
+2018-01, 2018-01-15), phone numbers E.164, opening hours in OpenStreetMap syntax. The bytes depend only
 on the content and the site settings: rows sorted by slug, no build time, so an unchanged atlas
 republishes identical files.
 """
@@ -20,7 +23,8 @@ from typing import Any, Callable, Iterable
 
 from ..link.graph import Atlas
 from ..model.jsonschema import schema_for
-from ..model.kinds import ENTRY_KINDS, KINDS, LINK_PREFIX, TYPE_LABELS, Entry
+from ..model.kinds import ENTRY_KINDS, KINDS, LINK_PREFIX, Entry, Field
+from ..model.vocabulary import Model
 from ..model import deps
 from .fragments import fragment
 from ..pages.positions import actor_positions
@@ -65,7 +69,7 @@ class Exporter:
 
     def record(self, entry: Entry, for_csv: bool) -> dict[str, Any]:
         self.deps.update((deps.entry(entry.kind, entry.slug), deps.around(entry.kind, entry.slug)))
-        columns = [c for c in COLUMNS[entry.kind] if c.csv or not for_csv]
+        columns = [c for c in columns_of(self.atlas.model, entry.kind) if c.csv or not for_csv]
         return {c.name: c.get(self, entry) for c in columns}
 
     def detail(self, entry: Entry) -> str:
@@ -111,7 +115,8 @@ HEAD = (
 )
 TYPE = (
     Column("typologie", "Code du type (voir la liste des valeurs dans le schéma JSON).", _field("type")),
-    Column("typologie_libelle", "Libellé du type, en français.", lambda x, e: TYPE_LABELS.get(e.get("type", ""))),
+    Column("typologie_libelle", "Libellé du type, en français.",
+           lambda x, e: x.atlas.model.type_label(e.kind, e.get("type", "")) or None),
 )
 SUMMARY = (Column("presentation_resume", "Présentation en une ou deux phrases.", _field("summary")),)
 CLASSIFIED = (
@@ -120,7 +125,7 @@ CLASSIFIED = (
     Column("site_web", "Site officiel.", _field("website")),
 )
 TAIL = (
-    Column("date_maj", "Date de la dernière vérification de la fiche (AAAA-MM-JJ).", _field("updated")),
+    Column("date_maj", "Date de la dernière vérification de la fiche (AAAA-MM-JJ, ou AAAA-MM).", _field("updated")),
     Column("sources", "Documents d'où viennent les faits (titres ; détail dans atlas.json).", _sources),
     Column("presentation_detail", "Texte de la fiche en Markdown, liens vers les autres fiches compris.",
            lambda x, e: x.detail(e), csv=False),
@@ -129,6 +134,32 @@ POSITION = (
     Column("latitude", "Latitude WGS 84, en degrés décimaux.", _geo("lat")),
     Column("longitude", "Longitude WGS 84, en degrés décimaux.", _geo("lon")),
 )
+APPROXIMATE = Column("position_approximative", "true : position approchée, à la rue près.",
+                     lambda x, e: e.get("geo")["approximate"] if e.get("geo") else None)
+ADDRESS = (
+    Column("adresse", "Numéro et voie.", _field("address")),
+    Column("code_postal", "Code postal.", _field("postcode")),
+    Column("commune", "Commune.", _field("city")),
+) + POSITION + (APPROXIMATE,)
+SIRET = Column("siret", "SIRET de l'établissement (14 chiffres).", _field("siret"))
+CONTACT = (
+    Column("courriel", "Adresse électronique de contact.", _field("email")),
+    Column("telephone", "Téléphone, au format international E.164 (+33…).", _field("phone")),
+    Column("reseaux_sociaux", "Pages sur les réseaux sociaux (adresses).", lambda x, e: list(e.get("social", ()))),
+)
+RECEPTION = (
+    Column("horaires_accueil", "Horaires d'accueil, syntaxe opening_hours d'OpenStreetMap.", _field("opening_hours")),
+    Column("accessibilite_lieu", "Page qui détaille l'accessibilité du lieu (par exemple Acceslibre).",
+           _field("accessibility_url")),
+    Column("accessibilite_description", "Accessibilité du lieu, en clair.", _field("accessibility")),
+)
+MEDIA = (
+    Column("image", "Image de la fiche (chemin dans le dépôt de l'atlas).", _field("image")),
+    Column("image_texte_alternatif", "Texte de remplacement de l'image.", _field("image_alt")),
+    Column("image_credit", "Auteur et licence de l'image.", _field("image_credit")),
+    Column("origine_source", "Source d'un import (identifiant).", lambda x, e: (e.get("origin") or {}).get("source")),
+    Column("origine_id", "Identifiant de la fiche dans cette source.", lambda x, e: (e.get("origin") or {}).get("id")),
+)
 
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "actors": HEAD + TYPE + SUMMARY + CLASSIFIED + (
@@ -136,34 +167,34 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         Column("programmes", "Programmes auxquels elle participe.", _forward("programmes")),
         Column("partenaires", "Partenaires, déclarés d'un côté ou de l'autre.", _forward("partners")),
         Column("structure_parente", "Réseau ou groupe dont elle est membre.", _one("parent")),
-        Column("annee_creation", "Année de création.", _field("founded")),
+        Column("date_creation", "Date de création (AAAA, AAAA-MM ou AAAA-MM-JJ).", _field("founded")),
         Column("effectif", "Nombre d'emplois.", _field("staff")),
         Column("nombre_membres", "Nombre de membres (structures ou personnes).", _field("members_count")),
+    ) + ADDRESS + (
+        SIRET,
+        Column("siren", "SIREN de l'entreprise ou de l'association (9 chiffres).", _field("siren")),
+        Column("rna", "Numéro RNA de l'association.", _field("rna")),
+    ) + CONTACT + RECEPTION + MEDIA + (
         Column("membres", "Structures dont elle est la structure parente.", _inverse("actors", "parent"), csv=False),
         Column("programmes_portes", "Programmes qu'elle porte ou finance.", _inverse("programmes", "operators"),
                csv=False),
         Column("programmes_laureat", "Programmes dont elle est lauréate ou bénéficiaire.",
                _inverse("programmes", "laureates"), csv=False),
-    ) + TAIL,
-    "places": HEAD + TYPE + SUMMARY + (
-        Column("adresse", "Numéro et voie.", _field("address")),
-        Column("code_postal", "Code postal.", _field("postcode")),
-        Column("commune", "Commune.", _field("city")),
-    ) + POSITION + (
-        Column("position_approximative", "true : position approchée, à la rue près.",
-               lambda x, e: e.get("geo")["approximate"] if e.get("geo") else None),
-        Column("annee_ouverture", "Année d'ouverture.", _field("opened")),
+    ),
+    "places": HEAD + TYPE + SUMMARY + ADDRESS + (
+        Column("date_ouverture", "Date d'ouverture (AAAA, AAAA-MM ou AAAA-MM-JJ).", _field("opened")),
         Column("surface_m2", "Surface en mètres carrés.", _field("area_m2")),
         Column("acces", "Accès en transports en commun et à vélo.", lambda x, e: list(e.get("access", ()))),
-    ) + CLASSIFIED + (
+    ) + CLASSIFIED + (SIRET,) + CONTACT + RECEPTION + MEDIA + (
         Column("structures", "Structures installées ou hébergées dans le lieu.", _inverse("actors", "places")),
-    ) + TAIL,
+    ),
     "programmes": HEAD + TYPE + SUMMARY + CLASSIFIED + (
         Column("porteurs", "Structures qui le portent ou le financent.", _forward("operators")),
         Column("laureats", "Structures retenues ou soutenues.", _forward("laureates")),
         Column("programme_parent", "Plan ou programme dont il fait partie.", _one("parent")),
-        Column("date_debut", "Date de début (AAAA-MM-JJ).", _field("start")),
-        Column("date_fin", "Date de fin (AAAA-MM-JJ).", _field("end")),
+        Column("date_debut", "Date de début (AAAA, AAAA-MM ou AAAA-MM-JJ).", _field("start")),
+        Column("date_limite", "Date limite de candidature (AAAA, AAAA-MM ou AAAA-MM-JJ).", _field("deadline")),
+        Column("date_fin", "Date de fin (AAAA, AAAA-MM ou AAAA-MM-JJ).", _field("end")),
         Column("budget_eur", "Enveloppe totale en euros.", _field("budget_eur")),
         Column("nombre_candidatures", "Nombre de candidatures.", _field("candidates_count")),
         Column("nombre_laureats", "Nombre de lauréats.", _field("laureates_count")),
@@ -171,20 +202,37 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
                csv=False),
         Column("sous_programmes", "Mesures et volets qui en font partie.", _inverse("programmes", "parent"),
                csv=False),
-    ) + TAIL,
+    ) + CONTACT + MEDIA,
     "territories": HEAD + TYPE + SUMMARY + (
         Column("territoire_parent", "Territoire englobant.", _one("parent")),
     ) + POSITION + (
+        Column("code_insee", "Code officiel géographique de l'Insee (commune, département ou région).",
+               _field("code")),
         Column("site_web", "Site officiel.", _field("website")),
         Column("sous_territoires", "Territoires qu'il englobe directement.", _inverse("territories", "parent"),
                csv=False),
-    ) + TAIL,
+    ) + MEDIA,
     "themes": HEAD + SUMMARY + (
         Column("thematique_parente", "Thématique englobante.", _one("parent")),
         Column("sous_thematiques", "Thématiques qu'elle englobe directement.", _inverse("themes", "parent"),
                csv=False),
-    ) + TAIL,
+    ) + MEDIA,
 }
+
+
+def _extra_value(spec: Field) -> Callable[[Exporter, Entry], Any]:
+    """An atlas's own field as exported: a reference as {id, nom, url}, a list as a list."""
+    if spec.type == "ref":
+        return _one(spec.name)
+    if spec.type == "strs":
+        return lambda x, e: list(e.get(spec.name, ()))
+    return _field(spec.name)
+
+
+def columns_of(model: Model, kind: str) -> tuple[Column, ...]:
+    """A kind's columns: the built-in ones, the atlas's own exported fields, then the common tail."""
+    extra = tuple(Column(spec.name, spec.help, _extra_value(spec)) for spec in model.extra(kind) if spec.export)
+    return COLUMNS[kind] + extra + TAIL
 
 
 def file_name(kind: str) -> str:
@@ -231,7 +279,7 @@ def _text(value: Any) -> str:
 def to_csv(atlas: Atlas, site: dict[str, Any], kind: str) -> bytes:
     """UTF-8 with a byte order mark (so spreadsheets read the accents), ';' separated, CRLF rows."""
     exporter = Exporter(atlas, site)
-    header = [c.name for c in COLUMNS[kind] if c.csv]
+    header = [c.name for c in columns_of(atlas.model, kind) if c.csv]
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(header)
@@ -330,5 +378,5 @@ def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
     yield f"{FOLDER}/acteurs.geojson", actors_geojson(atlas, site)
     for kind in ENTRY_KINDS:
         yield f"{FOLDER}/{file_name(kind)}.csv", to_csv(atlas, site, kind)
-        yield f"{FOLDER}/schemas/{file_name(kind)}.schema.json", _json(schema_for(kind), indent=2)
+        yield f"{FOLDER}/schemas/{file_name(kind)}.schema.json", _json(schema_for(kind, atlas.model), indent=2)
 

@@ -21,6 +21,7 @@ from typing import Any, Callable, Iterable
 
 from ..link.graph import Atlas, sort_key
 from ..pages.jsonld import absolute
+from ..model.dates import PartialDate, as_day
 from ..model.kinds import ENTRY_KINDS, KINDS, Entry
 from ..pages.plan import Page, plan
 from ..pages.view import entry_url
@@ -79,7 +80,7 @@ def _shown(atlas: Atlas, page: Page) -> list[Entry]:
 def recent(atlas: Atlas, size: int = FEED_SIZE) -> list[Entry]:
     """The most recently checked entries, newest first; ties in title order, so always the same."""
     dated = [e for kind in ENTRY_KINDS for e in atlas.by_kind.get(kind, []) if e.get("updated")]
-    dated.sort(key=lambda e: (-e.get("updated").toordinal(), sort_key(e.title), e.kind, e.slug))
+    dated.sort(key=lambda e: (-as_day(e.get("updated")).toordinal(), sort_key(e.title), e.kind, e.slug))
     return dated[:size]
 
 
@@ -111,9 +112,10 @@ def feed(atlas: Atlas, site: dict[str, Any]) -> bytes:
     return _xml(root)
 
 
-def _timestamp(day: dt.date) -> str:
-    """RFC 3339 date-time, as Atom requires: the day an entry was checked, at midnight UTC."""
-    return f"{day.isoformat()}T00:00:00Z"
+def _timestamp(day: PartialDate | dt.date) -> str:
+    """RFC 3339 date-time, as Atom requires: the day an entry was checked (the first day of a
+    partial date), at midnight UTC."""
+    return f"{as_day(day).isoformat()}T00:00:00Z"
 
 
 def _xml(root: ET.Element) -> bytes:

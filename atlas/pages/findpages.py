@@ -11,9 +11,9 @@ import json
 from typing import Any
 
 from ..link.graph import sort_key
-from ..model.kinds import ENTRY_KINDS, KINDS, TYPE_LABELS, Entry
+from ..model.kinds import ENTRY_KINDS, KINDS, Entry
 from ..model import deps
-from ..outputs.opendata import COLUMNS, FOLDER, LICENCE_URLS, file_name
+from ..outputs.opendata import FOLDER, LICENCE_URLS, columns_of, file_name
 from .outlines import of_territory
 from .positions import actor_positions, whereabouts
 from .view import View, entry_url
@@ -110,7 +110,7 @@ def facets(view: View, entries: list[Entry], cards: list[dict[str, Any]]) -> lis
         options["thematique"].update({t.slug: t.title for t in themes})
         options["territoire"].update({t.slug: t.title for t in territories})
         if card["type"]:
-            options["type"][card["type"]] = TYPE_LABELS[card["type"]]
+            options["type"][card["type"]] = card["type_label"]
     labels = {"categorie": "Catégorie", "thematique": "Thématique", "territoire": "Territoire", "type": "Type"}
     return [{"name": name, "label": labels[name],
              "choices": sorted(({"value": v, "title": t} for v, t in choices.items()),
@@ -140,7 +140,7 @@ def search_page(view: View) -> dict[str, Any]:
 
 def data_page(view: View) -> dict[str, Any]:
     kinds = [{"kind": k, "label": KINDS[k].plural, "file": file_name(k), "count": view.count(k),
-              "columns": [{"name": c.name, "help": c.help, "csv": c.csv} for c in COLUMNS[k]]}
+              "columns": [{"name": c.name, "help": c.help, "csv": c.csv} for c in columns_of(view.atlas.model, k)]}
              for k in ENTRY_KINDS]
     geolocated = sum(1 for e in view.listing("places") if view.fields(e).get("geo"))
     # every place was read just above: a place's position is an actor's when it has none of its own
@@ -167,7 +167,7 @@ def search_filters(view: View, entry: Entry) -> dict[str, Any]:
     shown = view.atlas.refs(entry, where) if where in entry.values else []
     return {
         "categorie": KINDS[entry.kind].plural,
-        "type": TYPE_LABELS.get(entry.get("type", ""), ""),
+        "type": view.atlas.model.type_label(entry.kind, entry.get("type", "")),
         "thematique": list(dict.fromkeys(t.title for th in themes for t in _chain(view, th))),
         "territoire": [t.title for t in _chain(view, home[0])] if home else [],
         "lieu": view.link(shown[0])["title"] if shown else "",  # shown with a result: where it is

@@ -13,25 +13,18 @@ from typing import Any, Callable
 
 from markupsafe import Markup
 
-from ..model.kinds import KINDS, TYPE_LABELS, Entry
+from ..model.hours import parse as parse_hours, schema_org as hours_schema_org
+from ..model.kinds import KINDS, Entry
 from .view import View, entry_url
 
 Data = dict[str, Any]
 
-# Actor type -> schema.org type. Associations and foundations are non-profits (NGO), the
-# commercial and cooperative forms are businesses (Corporation), public bodies are
-# GovernmentOrganization; the rest (networks, clusters, mutuals) stay plain Organizations.
-ACTOR_TYPES = {
-    "association": "NGO", "fondation": "NGO",
-    "cooperative": "Corporation", "scop": "Corporation", "scic": "Corporation", "cae": "Corporation",
-    "entreprise": "Corporation",
-    "collectivite": "GovernmentOrganization", "etablissement-public": "GovernmentOrganization",
-}
-PUBLIC_TYPES = {"collectivite", "etablissement-public"}
+# Each type's schema.org type is in the atlas's Model (model/kinds.BUILTIN_TYPES, or the site's
+# `types:`): associations and foundations are NGOs, cooperative and commercial forms
+# Corporations, public bodies GovernmentOrganizations, a fund or call for projects a MonetaryGrant.
+DEFAULT_TYPES = {"actors": "Organization", "places": "Place", "programmes": "Service",
+                 "territories": "AdministrativeArea"}
 NETWORK_TYPES = {"reseau", "cluster"}  # a parent of these types is something one is a member of
-GRANT_TYPES = {"fonds", "appel-a-projets"}
-PLACE_TYPES = {"restaurant": "Restaurant"}
-TERRITORY_TYPES = {"pays": "Country", "commune": "City"}
 
 
 class SiteUrl(str):
@@ -92,9 +85,45 @@ def _area(view: View, entry: Entry) -> Data:
     return {"areaServed": _ref(view, territories[0], "AdministrativeArea")} if territories else {}
 
 
+def _schema_type(view: View, entry: Entry) -> str:
+    """The schema.org type of an entry's `type` value, from the atlas's vocabulary."""
+    found = view.atlas.model.type_def(entry.kind, entry.get("type", ""))
+    return found.schema_org if found and found.schema_org else DEFAULT_TYPES[entry.kind]
+
+
 def _website(entry: Entry) -> Data:
+    """sameAs: the official site and the social pages, each the same organisation elsewhere."""
     site = entry.get("website", "")
-    return {"sameAs": site} if site.startswith(("http://", "https://")) else {}
+    links = ([site] if site.startswith(("http://", "https://")) else []) + list(entry.get("social", ()))
+    return {"sameAs": _one(links)} if links else {}
+
+
+def identifiers(entry: Entry) -> Data:
+    """SIRET, SIREN, RNA number and INSEE code as PropertyValues; the SIREN as the taxID."""
+    values = [(name, entry.get(key)) for key, name in (("siret", "SIRET"), ("siren", "SIREN"), ("rna", "RNA"),
+                                                         ("code", "INSEE")) if entry.get(key)]
+    node: Data = {}
+    if values:
+        node["identifier"] = _one([{"@type": "PropertyValue", "propertyID": n, "value": v} for n, v in values])
+    siren = entry.get("siren") or (entry.get("siret") or "")[:9]
+    if siren and entry.kind == "actors":
+        node["taxID"] = siren
+    return node
+
+
+def contact_points(entry: Entry) -> Data:
+    """email and telephone (E.164), as the entry gives them."""
+    node: Data = {}
+    if entry.get("email"):
+        node["email"] = entry.get("email")
+    if entry.get("phone"):
+        node["telephone"] = entry.get("phone")
+    return node
+
+
+def opening_hours(entry: Entry) -> Data:
+    text = entry.get("opening_hours")
+    return {"openingHoursSpecification": hours_schema_org(parse_hours(text))} if text else {}
 
 
 def postal_address(place: Entry) -> Data | None:
@@ -114,8 +143,7 @@ def geo(entry: Entry) -> Data | None:
 def _place_node(view: View, place: Entry) -> Data:
     """A place as its own page describes it: type, @id, name, address, coordinates."""
     view.fields(place)  # its address and position are shown
-    node: Data = {"@type": PLACE_TYPES.get(place.get("type", ""), "Place"), "@id": page_url(place),
-                  "name": place.title}
+    node: Data = {"@type": _schema_type(view, place), "@id": page_url(place), "name": place.title}
     address, point = postal_address(place), geo(place)
     if address:
         node["address"] = address
@@ -124,9 +152,18 @@ def _place_node(view: View, place: Entry) -> Data:
     return node
 
 
+def _own_location(entry: Entry) -> Data | None:
+    """An actor's own premises, when it gives an address, a position or opening hours: a Place."""
+    address, point = postal_address(entry), geo(entry)
+    node: Data = {"@type": "Place", **({"address": address} if address else {}), **({"geo": point} if point else {}),
+                  **opening_hours(entry)}
+    return node if len(node) > 1 else None
+
+
 def _actor(view: View, entry: Entry) -> Data:
-    node: Data = {"@type": ACTOR_TYPES.get(entry.get("type", ""), "Organization")}
-    places = [_place_node(view, p) for p in view.atlas.refs(entry, "places")]
+    node: Data = {"@type": _schema_type(view, entry)}
+    own = _own_location(entry)
+    places = ([own] if own else []) + [_place_node(view, p) for p in view.atlas.refs(entry, "places")]
     addressed = [p["address"] for p in places if "address" in p]
     if addressed:
         node["address"] = _one(addressed)
@@ -138,13 +175,13 @@ def _actor(view: View, entry: Entry) -> Data:
         key = "memberOf" if parent[0].get("type") in NETWORK_TYPES else "parentOrganization"
         node[key] = _ref(view, parent[0], "Organization")
     if entry.get("founded"):
-        node["foundingDate"] = str(entry.get("founded"))
+        node["foundingDate"] = entry.get("founded").iso()
     if entry.get("staff"):
         node["numberOfEmployees"] = {"@type": "QuantitativeValue", "value": entry.get("staff")}
     themes = view.atlas.refs(entry, "themes")
     if themes:
         node["knowsAbout"] = [view.link(t)["title"] for t in themes]
-    return {**node, **_area(view, entry), **_website(entry)}
+    return {**node, **_area(view, entry), **_website(entry), **identifiers(entry), **contact_points(entry)}
 
 
 def _place(view: View, entry: Entry) -> Data:
@@ -153,7 +190,8 @@ def _place(view: View, entry: Entry) -> Data:
     territories = view.atlas.refs(entry, "territory") if "territory" in entry.values else []
     if territories:
         node["containedInPlace"] = _ref(view, territories[0], "AdministrativeArea")
-    return {**node, **_website(entry)}
+    phone = {"telephone": entry.get("phone")} if entry.get("phone") else {}
+    return {**node, **opening_hours(entry), **phone, **_website(entry), **identifiers(entry)}
 
 
 def _programme(view: View, entry: Entry) -> Data:
@@ -162,16 +200,17 @@ def _programme(view: View, entry: Entry) -> Data:
         view.fields(actor)  # a public operator makes it a government service
     funders = _refs(view, operators, "Organization")
     kind = entry.get("type", "")
-    if kind in GRANT_TYPES:
+    schema_type = _schema_type(view, entry)
+    if schema_type == "MonetaryGrant":
         node: Data = {"@type": "MonetaryGrant", **_grant(entry, funders)}
         laureates = _refs(view, view.atlas.refs(entry, "laureates"), "Organization")
         if laureates:
             node["fundedItem"] = laureates
         return {**node, **_website(entry)}
-    public = any(a.get("type") in PUBLIC_TYPES for a in operators)
-    node = {"@type": "GovernmentService" if public else "Service"}
+    public = any(_schema_type(view, a) == "GovernmentOrganization" for a in operators)
+    node = {"@type": "GovernmentService" if public and schema_type == "Service" else schema_type}
     if kind:
-        node["serviceType"] = TYPE_LABELS[kind]
+        node["serviceType"] = view.atlas.model.type_label(entry.kind, kind)
     if funders:
         node["provider"] = _one(funders)
     if entry.get("budget_eur"):
@@ -193,7 +232,7 @@ def _grant(entry: Entry, funders: list[Data]) -> Data:
 
 
 def _territory(view: View, entry: Entry) -> Data:
-    node: Data = {"@type": TERRITORY_TYPES.get(entry.get("type", ""), "AdministrativeArea")}
+    node: Data = {"@type": _schema_type(view, entry), **identifiers(entry)}
     point = geo(entry)
     if point:
         node["geo"] = point

@@ -7,12 +7,12 @@ from itertools import groupby
 from typing import Any, Callable
 
 from . import findpages
-from .facts import located
+from .facts import details, located
 from ..link.graph import Atlas, letter, sort_key
 from .jsonld import entry_data, site_data
 from .pictures import picture
 from .status import status
-from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Entry
+from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, Entry
 from .view import HOME_PAGE, View, entry_url
 
 
@@ -85,8 +85,8 @@ def _types_by_kind(view: View) -> list[dict[str, Any]]:
 def _type_links(view: View, kind: str) -> list[dict[str, Any]]:
     """Links to a kind's type pages, in the order of their French names."""
     segment = KINDS[kind].segment
-    links = [{"title": TYPE_LABELS[t], "url": f"{segment}/types/{t}/", "count": count, "kind": kind}
-             for t, count in view.types(kind)]
+    links = [{"title": view.atlas.model.type_label(kind, t), "url": f"{segment}/types/{t}/", "count": count,
+              "kind": kind} for t, count in view.types(kind)]
     return sorted(links, key=lambda link: sort_key(link["title"]))
 
 
@@ -124,7 +124,7 @@ def kind_list(view: View, kind: str) -> dict[str, Any]:
 
 
 def type_list(view: View, kind: str, type_: str) -> dict[str, Any]:
-    label, type_label = KINDS[kind].plural, TYPE_LABELS[type_]
+    label, type_label = KINDS[kind].plural, view.atlas.model.type_label(kind, type_)
     cards = view.cards(view.by_type(kind, type_))
     return {"title": f"{label} : {type_label}", "groups": _letters(cards), "count": len(cards),
             "facets": findpages.facets(view, view.by_type(kind, type_), cards),
@@ -145,7 +145,7 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
     within = view.within(e) if kind in ("territories", "themes") else []
     return {
         "title": e.title, "entry": e, "kind": kind, "kind_label": KINDS[kind].singular,
-        "type_label": TYPE_LABELS.get(e.get("type", ""), ""),
+        "type_label": view.atlas.model.type_label(kind, e.get("type", "")),
         "type_url": f"{KINDS[kind].segment}/types/{e.get('type')}/" if kind in ("actors", "places", "programmes")
         and e.get("type") else "",
         "themes": [view.link(t) for t in view.atlas.refs(e, "themes")],
@@ -161,6 +161,7 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
         "located": located(view, e),
         "picture": picture(view, e),
         "status": status(view, e),
+        "facts": details(view, e),
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..link.graph import Atlas, letter
-from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS, SCHEMAS, TYPE_LABELS, Entry
+from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS, Entry
 from ..model import deps
 from .pictures import picture
 from .status import status
@@ -42,7 +42,7 @@ class View:
             "kind": entry.kind,
             "kind_label": KINDS[entry.kind].singular,
             "type": entry.get("type", ""),
-            "type_label": TYPE_LABELS.get(entry.get("type", ""), ""),
+            "type_label": self.atlas.model.type_label(entry.kind, entry.get("type", "")),
             "summary": entry.get("summary", ""),
             "themes": [self.link(t) for t in self.atlas.refs(entry, "themes")] if entry.kind != "pages"
             and entry.kind != "themes" else [],
@@ -89,8 +89,8 @@ class View:
         self.deps.add(deps.around(entry.kind, entry.slug))
         atlas, groups = self.atlas, []
         listed = set(shown)  # URLs of the cards and links the page shows
-        for spec in SCHEMAS[entry.kind]:
-            if spec.type in ("ref", "refs") and spec.name not in ("themes", "territory"):
+        for spec in atlas.model.fields[entry.kind]:
+            if spec.type in ("ref", "refs") and spec.name not in ("themes", "territory") and not spec.extra:
                 found = atlas.related(entry, spec.name)
                 listed.update(entry_url(e.kind, e.slug) for e in found)
                 if found:

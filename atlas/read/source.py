@@ -21,7 +21,7 @@ except AttributeError:  # pragma: no cover - libyaml missing
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # beyond this an entry is surely a mistake; keeps Markdown bounded
 EXTENSIONS = (".md", ".yaml", ".yml")
-COMPANIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif")  # images beside their entries (field `image`)
+IMAGE_FILES = COMPANIONS = (".jpg", ".jpeg", ".png", ".webp", ".gif")  # images beside their entries (field `image`)
 _SLUG = re.compile(SLUG_PATTERN)
 _CLOSE = re.compile(r"^---[ \t]*$", re.M)
 
@@ -208,7 +208,7 @@ def parse_yaml(text: str, rel: str, offset: int, problems: list[Problem]
         line = exc.line
         if exc.message == _ALIAS:  # the node is the anchored one: find where the alias was written
             line = _first_alias_line(text, line - offset - 1) + offset + 1
-        problems.append(Problem(rel, line, exc.path, exc.message, exc.hint))
+        problems.append(_decimal_comma(Problem(rel, line, exc.path, exc.message, exc.hint), text, line - offset - 1))
         return {}, {}, {}
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -272,6 +272,20 @@ def _first_alias_line(text: str, default: int) -> int:
     finally:
         loader.dispose()
     return default
+
+
+_DECIMAL_COMMA = re.compile(r"(?<!\d)(-?\d+),(\d+)(?!\d)")
+
+
+def _decimal_comma(problem: Problem, text: str, index: int) -> Problem:
+    """« 43,49 » in a flow mapping reads as two keys, 43 and 49: say that decimals take a point."""
+    lines = text.split("\n")
+    line = lines[index] if 0 <= index < len(lines) else ""
+    if "YAML tag '!!" not in problem.message or not _DECIMAL_COMMA.search(line.partition("#")[0]):
+        return problem
+    fixed = _DECIMAL_COMMA.sub(r"\1.\2", line).strip()
+    return Problem(problem.path, problem.line, problem.field, "a decimal comma: numbers take a point "
+                   "(43.49, not 43,49)", f"write {fixed}")
 
 
 def _yaml_hint(message: str, line: str) -> str:

@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup
 
@@ -19,6 +18,7 @@ from . import theme
 from .links import template_ids
 from .markdown import MarkdownRenderer
 from ..pages.plan import Page, build_context
+from ..model.dates import PartialDate
 from ..model.problems import AtlasError
 from ..model import deps
 from ..pages.view import View, entry_url
@@ -49,9 +49,18 @@ class _Compiled(jinja2.BytecodeCache):
 _COMPILED: dict[str, _Compiled] = {}
 
 
-def fr_date(value: dt.date | None) -> str:
-    """15 juillet 2013."""
-    return format_date(value, "d MMMM y", locale=LOCALE) if value else ""
+def fr_date(value: PartialDate | dt.date | None) -> str:
+    """« 15 juillet 2013 », « 1er septembre 2025 », « janvier 2018 », « 2018 »: at the precision given."""
+    if not value:
+        return ""
+    return (value if isinstance(value, PartialDate) else PartialDate.of(value)).french()
+
+
+def fr_date_on(value: PartialDate | dt.date | None) -> str:
+    """With its preposition: « le 1er septembre 2025 », « en janvier 2018 », « en 2018 »."""
+    if not value:
+        return ""
+    return (value if isinstance(value, PartialDate) else PartialDate.of(value)).french_on()
 
 
 def fr_number(value: float | int) -> str:
@@ -112,7 +121,7 @@ class Renderer:
         self._cards: dict[tuple[str, str], Markup] = {}
         self.env.globals.update(site=site, base=base, card_html=self._card_html)
         self.env.filters.update(
-            url=lambda u: base + u.lstrip("/"), fr_date=fr_date, fr_number=fr_number,
+            url=lambda u: base + u.lstrip("/"), fr_date=fr_date, fr_date_on=fr_date_on, fr_number=fr_number,
             fr_money=fr_money, markdown=self._markdown, fr_spaces=fr_spaces,
         )
         self.env.filters["ld_json"] = lambda data: ld_script(data, site)

@@ -13,8 +13,10 @@ import sys
 from pathlib import Path
 from typing import Callable
 
+from .. import config
 from ..model.jsonschema import stale_schemas, write_schemas
-from ..model.kinds import ENTRY_KINDS, INVERSE_LABELS, KINDS, SCHEMAS, SYMMETRIC, TYPE_LABELS, Field
+from ..model.kinds import ENTRY_KINDS, INVERSE_LABELS, KINDS, SYMMETRIC, Field
+from ..model.vocabulary import BUILTIN, Model, of_settings
 from . import issueform
 from .scaffold import example
 
@@ -23,10 +25,13 @@ MARKER = "<!-- {} : {}, généré par « python build.py schema » ; ne pas modi
 WITHIN = {"themes": "La fiche visée liste tout ce qui relève d'elle et de ses sous-thématiques",
           "territory": "La fiche visée liste tout ce qui s'y trouve, et dans ses sous-territoires"}
 TYPE_NAMES = {
-    "str": "texte, une ligne", "text": "texte", "url": "adresse web", "date": "date AAAA-MM-JJ",
-    "year": "année", "int": "nombre entier", "number": "nombre", "bool": "true ou false",
-    "enum": "une valeur de la liste", "strs": "liste de lignes", "geo": "{lat, lon}",
-    "sources": "liste de sources",
+    "str": "texte, une ligne", "text": "texte", "url": "adresse web",
+    "date": "date AAAA-MM-JJ, AAAA-MM ou AAAA", "int": "nombre entier", "number": "nombre",
+    "bool": "true ou false", "enum": "une valeur de la liste", "strs": "liste de lignes", "geo": "{lat, lon}",
+    "sources": "liste de sources", "postcode": "code postal, 5 chiffres", "siret": "SIRET, 14 chiffres",
+    "siren": "SIREN, 9 chiffres", "rna": "numéro RNA, W et 9 chiffres", "email": "adresse électronique",
+    "phone": "numéro de téléphone", "urls": "liste d'adresses web", "hours": "horaires, syntaxe OpenStreetMap",
+    "image": "fichier image", "insee": "code Insee", "origin": "{source, id}",
 }
 
 
@@ -50,42 +55,42 @@ def _where(kind: str, spec: Field) -> str:
     return f" {WITHIN[spec.name]}." if spec.name in WITHIN else ""
 
 
-def _row(kind: str, spec: Field) -> str:
-    text = spec.help + _where(kind, spec)
+def _row(kind: str, spec: Field, model: Model) -> str:
+    text = spec.help + _where(kind, spec) + (" Champ propre à cet atlas." if spec.extra else "")
     if spec.type == "enum":
-        text += " Valeurs : " + ", ".join(f"`{c}` ({TYPE_LABELS.get(c, c)})" for c in spec.choices) + "."
+        text += " Valeurs : " + ", ".join(f"`{c}` ({model.type_label(kind, c) or c})" for c in spec.choices) + "."
     return (f"| `{spec.name}` | {'oui' if spec.required else 'non'} | {_cell(_type(spec))} | "
             f"{_cell(text)} | `{_cell(example(spec))}` |")
 
 
-def _table(kind: str, fields: tuple[Field, ...]) -> list[str]:
+def _table(kind: str, fields: tuple[Field, ...], model: Model) -> list[str]:
     return ["| Champ | Obligatoire | Type | Description | Exemple |", "| --- | --- | --- | --- | --- |",
-            *(_row(kind, spec) for spec in fields)]
+            *(_row(kind, spec, model) for spec in fields)]
 
 
-def _common() -> tuple[Field, ...]:
-    return tuple(spec for spec in SCHEMAS["actors"] if all(spec in SCHEMAS[k] for k in ENTRY_KINDS))
+def _common(model: Model) -> tuple[Field, ...]:
+    return tuple(spec for spec in model.fields["actors"] if all(spec in model.fields[k] for k in ENTRY_KINDS))
 
 
-def fields_reference() -> str:
+def fields_reference(model: Model = BUILTIN) -> str:
     """Every field, in French, from the model: common fields once, then each kind's own."""
-    common = _common()
+    common = _common(model)
     out = ["### Champs communs à toutes les fiches", "",
-           "Un champ vide (`summary:`, `themes: []`) compte comme absent.", "", *_table("actors", common)]
+           "Un champ vide (`summary:`, `themes: []`) compte comme absent.", "", *_table("actors", common, model)]
     for kind in ENTRY_KINDS:
-        own = tuple(spec for spec in SCHEMAS[kind] if spec not in common)
+        own = tuple(spec for spec in model.fields[kind] if spec not in common)
         out += ["", f"### {KINDS[kind].plural} (`content/{kind}/`)", "",
                 f"Créer : `python build.py new {KINDS[kind].prefix} \"Titre\"` · schéma : "
-                f"[`schemas/{kind}.schema.json`](schemas/{kind}.schema.json)", "", *_table(kind, own)]
+                f"[`schemas/{kind}.schema.json`](schemas/{kind}.schema.json)", "", *_table(kind, own, model)]
     return "\n".join(out)
 
 
-def relations_table() -> str:
+def relations_table(model: Model = BUILTIN) -> str:
     """Each reference field: on which kind, towards what, and what the other side shows."""
     out = ["| Champ | Sur la fiche de… | Pointe vers | Ce que montre la fiche visée |", "| --- | --- | --- | --- |"]
-    common = _common()
+    common = _common(model)
     rows = [("tout type", spec, "") for spec in common if spec.ref]
-    rows += [(KINDS[kind].singular, spec, kind) for kind in ENTRY_KINDS for spec in SCHEMAS[kind]
+    rows += [(KINDS[kind].singular, spec, kind) for kind in ENTRY_KINDS for spec in model.fields[kind]
              if spec.ref and spec not in common]
     for on, spec, kind in rows:
         target = (f"des {KINDS[spec.ref].plural.lower()}" if spec.type == "refs"
@@ -93,6 +98,8 @@ def relations_table() -> str:
         if (kind, spec.name) in INVERSE_LABELS:
             shows = f"« {INVERSE_LABELS[(kind, spec.name)]} »"
             shows += " : affiché sur les deux fiches" if (kind, spec.name) in SYMMETRIC else ""
+        elif spec.extra:
+            shows = "rien : le lien est dans « En bref » de la fiche qui le donne"
         else:
             shows = WITHIN[spec.name].removeprefix("La fiche visée ")
         out.append(f"| `{spec.name}` | {on} | {target} | {_cell(shows)} |")
@@ -100,17 +107,17 @@ def relations_table() -> str:
 
 
 # Generated blocks of CONTRIBUTING.md: name in the markers -> text.
-BLOCKS: dict[str, Callable[[], str]] = {"relations": relations_table, "champs": fields_reference}
+BLOCKS: dict[str, Callable[[Model], str]] = {"relations": relations_table, "champs": fields_reference}
 
 
-def refresh(text: str) -> str:
+def refresh(text: str, model: Model = BUILTIN) -> str:
     """CONTRIBUTING.md's text with every generated block replaced between its markers."""
     for name, make in BLOCKS.items():
         begin, end = MARKER.format("début", name), MARKER.format("fin", name)
         start, stop = text.find(begin), text.find(end)
         if start < 0 or stop < start:
             raise ValueError(f"CONTRIBUTING.md: no generated block '{name}' (markers: {begin} … {end})")
-        text = text[:start] + begin + "\n\n" + make() + "\n\n" + text[stop:]
+        text = text[:start] + begin + "\n\n" + make(model) + "\n\n" + text[stop:]
     return text
 
 
@@ -127,16 +134,17 @@ def command(args: argparse.Namespace) -> int:
     """Write (or with --check, verify) the schemas, CONTRIBUTING.md's field reference, the issue form."""
     out = args.out or args.root / "schemas"
     doc = args.root / "CONTRIBUTING.md"
+    model = of_settings(config.load(args.root))  # the atlas's own types and fields are documented too
     text = _read(doc)
-    fresh = refresh(text) if text is not None else None
+    fresh = refresh(text, model) if text is not None else None
     wholes = whole_files(args.root)
     if args.check:
-        stale = [p.as_posix() for p in stale_schemas(out)] + (["CONTRIBUTING.md"] if fresh != text else [])
+        stale = [p.as_posix() for p in stale_schemas(out, model)] + (["CONTRIBUTING.md"] if fresh != text else [])
         stale += [rel for rel, body in wholes.items() if _read(args.root / rel) != body]
         for path in stale:
             print(f"{path}: stale, regenerate with: python build.py schema", file=sys.stderr)
         return 1 if stale else 0
-    changed = [p.as_posix() for p in write_schemas(out)]
+    changed = [p.as_posix() for p in write_schemas(out, model)]
     if fresh is not None and fresh != text:
         doc.write_text(fresh, encoding="utf-8")
         changed.append("CONTRIBUTING.md")

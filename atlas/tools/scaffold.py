@@ -10,8 +10,10 @@ import textwrap
 from pathlib import Path
 from typing import Any, Mapping
 
-from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, TYPE_LABELS, Field
+from .. import config
+from ..model.kinds import ENTRY_KINDS, KINDS, Field
 from ..model.problems import closest
+from ..model.vocabulary import BUILTIN, Model, of_settings
 from ..read.source import EXTENSIONS, parse_yaml, slugify
 
 # Every spelling a contributor may type for a kind: the folder, the French singular (with or
@@ -88,10 +90,10 @@ def link_example(slugs: Mapping[str, str]) -> str:
     return f"[texte du lien]({target}), ou [](" + target + ") pour reprendre le titre de la fiche"
 
 
-def _comment(spec: Field, slugs: Mapping[str, str]) -> list[str]:
+def _comment(spec: Field, kind: str, model: Model, slugs: Mapping[str, str]) -> list[str]:
     lines = textwrap.wrap(spec.help + (" Obligatoire." if spec.required else ""), 96)
     if spec.type == "enum":
-        lines += textwrap.wrap("Valeurs : " + ", ".join(f"{c} ({TYPE_LABELS.get(c, c)})" for c in spec.choices)
+        lines += textwrap.wrap("Valeurs : " + ", ".join(f"{c} ({model.type_label(kind, c) or c})" for c in spec.choices)
                                + ".", 96, break_on_hyphens=False)
     if spec.ref:
         many = spec.type == "refs"
@@ -101,9 +103,10 @@ def _comment(spec: Field, slugs: Mapping[str, str]) -> list[str]:
     return ["# " + line for line in lines]
 
 
-def render(kind: str, title: str, today: dt.date, slugs: Mapping[str, str] | None = None) -> str:
-    """The text of a new entry: front matter with every field, commented, and an empty body;
-    examples of references name the atlas's own entries (`slugs`, see example_slugs)."""
+def render(kind: str, title: str, today: dt.date, slugs: Mapping[str, str] | None = None,
+           model: Model = BUILTIN) -> str:
+    """The text of a new entry: front matter with every field of the atlas's model, commented, and an
+    empty body; examples of references name the atlas's own entries (`slugs`, see example_slugs)."""
     slugs = slugs or {}
     singular = KINDS[kind].singular
     out = ["---",
@@ -112,8 +115,8 @@ def render(kind: str, title: str, today: dt.date, slugs: Mapping[str, str] | Non
            "# laissé vide est ignoré. Les lignes qui commencent par # sont des commentaires.",
            "# Guide : CONTRIBUTING.md. Vérifier : python build.py check",
            ""]
-    for spec in SCHEMAS[kind]:
-        out.extend(_comment(spec, slugs))
+    for spec in model.fields[kind]:
+        out.extend(_comment(spec, kind, model, slugs))
         if spec.name == "title":
             out.append(f"title: {inline_yaml(title)}")
         elif spec.name == "updated":
@@ -156,7 +159,7 @@ def create(root: Path, kind_name: str, title: str, today: dt.date | None = None)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.md"
     with path.open("x", encoding="utf-8") as handle:  # "x": never overwrite, even in a race
-        handle.write(render(kind, title, today or dt.date.today(), example_slugs(root)))
+        handle.write(render(kind, title, today or dt.date.today(), example_slugs(root), of_settings(config.load(root))))
     return path
 
 

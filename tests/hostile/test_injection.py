@@ -25,7 +25,7 @@ def q(text: str) -> str:
 
 P = {name: q(payload(name)) for name in (
     "theme-title", "theme-summary", "france-title", "lille-title", "place-title", "place-summary", "address",
-    "postcode", "city", "access-0", "access-1", "actor-title", "actor-summary", "source-title",
+    "accessibility", "city", "access-0", "access-1", "actor-title", "actor-summary", "source-title",
     "source-publisher", "programme-title", "programme-summary", "page-title", "page-summary")}
 
 FIELDS = {
@@ -37,7 +37,8 @@ title: {P['place-title']}
 summary: {P['place-summary']}
 type: tiers-lieu
 address: {P['address']}
-postcode: {P['postcode']}
+postcode: "59000"
+accessibility: {P['accessibility']}
 city: {P['city']}
 access: [{P['access-0']}, {P['access-1']}]
 territory: lille
@@ -76,7 +77,7 @@ SHOWN = {
     "lille-title": ["territoires/lille/", "territoires/", "acteurs/acteur/", "lieux/lieu/", "a-z/"],
     "place-title": ["lieux/lieu/", "lieux/", "lieux/types/tiers-lieu/", "a-z/", "acteurs/acteur/"],
     "place-summary": ["lieux/lieu/", "lieux/", "a-z/"],
-    "address": ["lieux/lieu/"], "postcode": ["lieux/lieu/"], "city": ["lieux/lieu/"],
+    "address": ["lieux/lieu/"], "accessibility": ["lieux/lieu/"], "city": ["lieux/lieu/"],
     "access-0": ["lieux/lieu/"], "access-1": ["lieux/lieu/"],
     "actor-title": ["acteurs/acteur/", "acteurs/", "acteurs/types/association/", "a-z/", "acteurs/autre/",
                     "lieux/lieu/", "programmes/prog/", "thematiques/finance/", "territoires/lille/",

@@ -147,8 +147,8 @@ def test_empty_data_file_lacks_its_title(tmp_path: Path) -> None:
 def test_bom_is_accepted_and_lines_stay_right(tmp_path: Path) -> None:
     root = atlas_with(tmp_path, A, "\ufeff---\ntitle: Économie\ntype: scop\n---\nTexte.\n".encode())
     write_bytes(root, "content/actors/b.md", "\ufeff---\ntitle: B\nfounded: vers 1990\n---\n".encode())
-    assert problems(root) == ["content/actors/b.md:3: founded: expected a whole number, got text 'vers 1990' "
-                              "(write digits only, without spaces or units)"]
+    assert problems(root) == ["content/actors/b.md:3: founded: 'vers 1990' is not a valid date "
+                              "(write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-01-31 or 2024-01)"]
     (root / "content/actors/b.md").unlink()
     result = build_tree(root)
     assert result.report.ok and result.atlas.get("actors", "a").title == "Économie"
