@@ -11,6 +11,7 @@ from pathlib import Path
 from .config import SettingsError
 from .pipeline import Options, build, check
 from .model.problems import AtlasError, Report
+from .model.progress import for_stream
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             options = Options(root=args.root, out=args.out, base_url=args.base_url, drafts=args.drafts,
                               strict=args.strict, jobs=args.jobs, use_cache=not args.no_cache,
                               search=not args.no_search)
-            result = build(options)
+            result = build(options, progress=for_stream(sys.stderr, quiet=args.quiet))
             _print_report(result.report, args.format)
             if not result.report.ok:
                 print(f"build failed: {result.report.summary()}; the previous site was left as it was",

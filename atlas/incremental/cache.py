@@ -1,202 +1,386 @@
-"""The persistent build cache: parsed entries by file state, page dependencies, output digests.
+"""The persistent build cache: one SQLite database per output folder, read and written by the row.
 
-Everything a cached build skips is justified by a digest recorded when the data was read: a
-file is re-parsed unless its size and mtime are unchanged (and not too recent to trust), and a
-page is re-rendered unless the digests of everything it read last time are the same now.
+What the last successful build knew, in tables a build reads only where it looks and writes only
+where something changed: parsed files by size and modification time (`files`), the linked graph
+(`entries`, `refs`: incremental/stored.py), each page's output digest and what it read
+(`pages`, `readers`: dependency -> readers, the reverse index, and `deps`: each dependency's
+digest when it was last read), the published files (`outputs`) and where the spare folder
+differs from them (`lag`), the layout of each export file (`layouts`) and the search records.
+
+A build runs in one transaction, committed by save() after the output folders were exchanged:
+a failed or killed build leaves the database as the last good build left it (SQLite rolls an
+unfinished transaction back), and the output stamp (write/output.py) tells the next build when
+the folders moved on without it.
 """
 
 from __future__ import annotations
 
-import gc
-import hashlib
 import os
 import pickle
+import sqlite3
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Iterator
 
-from ..link.graph import Atlas
+from ..model.digest import digest
 from ..model.kinds import Entry
-from ..pages.positions import position_digest
-from ..pages.pictures import file_digest
-from ..pages.status import status_digest
+from ..model.problems import Problem
+from ..model.vocabulary import Model
+from .stored import SCHEMA as GRAPH_SCHEMA
+from .stored import Graph
 
 CACHE_DIR = ".atlas-cache"
-_FORMAT = 5
-_TRUST_AFTER_NS = 2_000_000_000  # files modified in the last 2 s are re-read: mtime ticks are coarse
+FORMAT = "7"  # of the tables below: another value makes the database start again
+TRUST_AFTER_NS = 2_000_000_000  # files modified in the last 2 s are re-read: mtime ticks are coarse
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INT, mtime INT, digest TEXT, entry BLOB,
+    problems BLOB) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pages(url TEXT PRIMARY KEY, path TEXT, plan TEXT, digest TEXT, search TEXT,
+    spawned BLOB, extra BLOB) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS readers(dep TEXT, reader TEXT, PRIMARY KEY(dep, reader)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS readers_reader ON readers(reader);
+CREATE TABLE IF NOT EXISTS deps(dep TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS outputs(path TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS lag(path TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS layouts(file TEXT PRIMARY KEY, digest TEXT, segments BLOB) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS search(url TEXT PRIMARY KEY, html BLOB) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS assets(path TEXT PRIMARY KEY, size INT, mtime INT, digest TEXT) WITHOUT ROWID;
+""" + GRAPH_SCHEMA
+CHUNK = 500  # values per `IN (...)`: SQLite allows 32,766 variables; smaller lists plan better
 
 
 def code_digest() -> str:
     """The generator's own code, every module of the package, is an input of every page."""
-    h = hashlib.blake2b(digest_size=12)
-    h.update(str(_FORMAT).encode())
     package = Path(__file__).resolve().parent.parent
+    parts: list[bytes] = [FORMAT.encode()]
     for path in sorted(package.rglob("*.py")):
-        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
+        parts += [path.relative_to(package).as_posix().encode(), path.read_bytes()]
+    return digest(*parts)
 
 
-@dataclass
 class Cache:
-    """What the previous build knew."""
+    """The database of the last build into one output folder (in memory for --no-cache)."""
 
-    location: Path | None = None
-    code: str = ""
-    files: dict[str, tuple[int, int, Any, list[Any]]] = field(default_factory=dict)
-    model: str = ""  # digest of the content model (types, fields) the cached files were validated with
-    global_digest: str = ""
-    deps: dict[str, str] = field(default_factory=dict)  # dependency -> its digest at the last build
-    pages: dict[str, tuple[str, tuple[str, ...], Any]] = field(default_factory=dict)  # url -> (path, deps, links)
-    manifest: dict[str, str] = field(default_factory=dict)  # output path -> digest, as published
-    spare: dict[str, str] | None = None  # what the spare output folder holds, when known
-    produced: list[str] = field(default_factory=list)  # files the producers wrote last time
-    fragment_deps: frozenset[str] = frozenset()  # every dependency the fragments recorded
-    fragments_token: str = ""  # names the fragments file that goes with this cache
-    stamp: str = ""  # the output folders' stamp when this cache described them (see write.py)
-    out: str = ""
-    # Export fragments (outputs.Fragments) are most of the cache's bytes and are needed only when
-    # the exports are made again: they live in a file of their own, read on first use and
-    # written only when they changed, so a build that changes nothing never touches them.
-    _fragments: dict[str, tuple[tuple[str, ...], Any]] | None = field(default=None, repr=False)
-    _fragments_dirty: bool = field(default=False, repr=False)
-    files_changed: bool = field(default=True, repr=False)  # set by pipeline.read: a file was (re)parsed or is gone
+    def __init__(self, db: sqlite3.Connection, root: Path, location: Path | None) -> None:
+        self.db, self.root, self.location = db, root, location
+        self.code = code_digest()
+        self.graph = Graph(db, root)
+        self._begun = False
 
     @classmethod
-    def load(cls, root: Path, out: Path) -> "Cache":
-        """The cache of the last build into `out`, or an empty one if absent, stale or unreadable."""
-        key = hashlib.blake2b(str(out.resolve()).encode(), digest_size=6).hexdigest()
-        location = root / CACHE_DIR / f"build-{key}.pickle"
-        code = code_digest()
-        cache = _load(location)
-        if isinstance(cache, cls) and cache.code == code and cache.out == str(out.resolve()):
-            cache.location = location
-            return cache
-        return cls(location=location, code=code, out=str(out.resolve()))
+    def load(cls, root: Path, out: Path, enabled: bool = True) -> "Cache":
+        """The cache of the last build into `out`; an empty one if absent, of another code or unreadable."""
+        location = None
+        if enabled:
+            folder = root / CACHE_DIR
+            folder.mkdir(parents=True, exist_ok=True)
+            ignore = folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n")
+            location = folder / f"build-{digest(str(out.resolve()))[:12]}.sqlite"
+        cache = cls(_connect(location), root, location)
+        if cache.meta("format") != FORMAT or cache.meta("code") != cache.code:
+            cache.reset()
+        return cache
 
-    @property
-    def fragments(self) -> dict[str, tuple[tuple[str, ...], Any]]:
-        """The export fragments of the last build (read from their file the first time)."""
-        if self._fragments is None:
-            self._fragments = {}
-            path = self._fragments_path()
-            found = _load(path) if path is not None and self.fragments_token else None
-            if isinstance(found, tuple) and len(found) == 2 and found[0] == self.fragments_token:
-                self._fragments = found[1]
-        return self._fragments
+    def reset(self) -> None:
+        """Forget everything: the tables made again, this code's digest recorded."""
+        self.begin()
+        for (name,) in list(self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")):
+            self.db.execute(f"DROP TABLE {name}")  # another code may have made other tables
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                self.db.execute(statement)
+        self.set_meta(format=FORMAT, code=self.code)
+        self.save()
 
-    @fragments.setter
-    def fragments(self, value: dict[str, tuple[tuple[str, ...], Any]]) -> None:
-        self._fragments, self._fragments_dirty = value, True
-        self.fragments_token = os.urandom(8).hex()  # a file from another build never matches
-        self.fragment_deps = frozenset(d for deps, _ in value.values() for d in deps)
+    # --- one build, one transaction ------------------------------------------------------------
 
-    def _fragments_path(self) -> Path | None:
-        return self.location.with_suffix(".fragments") if self.location is not None else None
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state.update(location=None, _fragments=None, _fragments_dirty=False)
-        return state
+    def begin(self) -> None:
+        if not self._begun:
+            self.db.execute("BEGIN")
+            self._begun = True
 
     def save(self) -> None:
-        if self.location is None:
-            return
-        self.location.parent.mkdir(parents=True, exist_ok=True)
-        ignore = self.location.parent / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("*\n")
-        if self._fragments_dirty and self._fragments is not None:
-            # Written first; a build killed before the main file leaves a token that no longer
-            # matches, and the fragments are made again rather than trusted.
-            _dump((self.fragments_token, self._fragments), self._fragments_path())
-            self._fragments_dirty = False
-        _dump(self, self.location)
+        """Commit what the build wrote (nothing to write: nothing happens on disk)."""
+        if self._begun:
+            self.db.execute("COMMIT")
+            self._begun = False
 
-    def cached_file(self, rel: str, stat: os.stat_result) -> tuple[Any, list[Any]] | None:
-        """The parse result of a file whose size and mtime are unchanged."""
-        found = self.files.get(rel)
-        if found is None or found[0] != stat.st_size or found[1] != stat.st_mtime_ns:
-            return None
-        if time.time_ns() - stat.st_mtime_ns < _TRUST_AFTER_NS:
-            return None
-        return found[2], found[3]
+    def abandon(self) -> None:
+        """Undo what a failed build wrote."""
+        if self._begun:
+            self.db.execute("ROLLBACK")
+            self._begun = False
+        self.graph.loaded = {}
 
+    def close(self) -> None:
+        self.abandon()
+        self.db.close()
 
-class DepDigests:
-    """Current digest of each dependency a page can record, memoised for one build."""
+    def savepoint(self) -> None:
+        """Mark where to come back if an attempt fails (the incremental link)."""
+        self.begin()
+        self.db.execute("SAVEPOINT attempt")
 
-    def __init__(self, atlas: Atlas) -> None:
-        self.atlas = atlas
-        self.memo: dict[str, str] = {}
+    def back_to_savepoint(self) -> None:
+        self.db.execute("ROLLBACK TO attempt")
+        self.db.execute("RELEASE attempt")
+        self.graph.loaded = {}
 
-    def __call__(self, dep: str) -> str:
-        found = self.memo.get(dep)
-        if found is None:
-            found = self.memo[dep] = self._compute(dep)
+    def release_savepoint(self) -> None:
+        self.db.execute("RELEASE attempt")
+
+    def use_model(self, model: Model) -> None:
+        """Entries were validated against a content model (types, fields): another one invalidates them."""
+        self.graph.model = model
+        if self.meta("model") != model.digest:
+            self.begin()
+            for table in ("files", "entries", "refs", "identifiers"):
+                self.db.execute(f"DELETE FROM {table}")
+            self.set_meta(model=model.digest, graph="")
+
+    def meta(self, name: str) -> str:
+        row = self.db.execute("SELECT value FROM meta WHERE name=?", (name,)).fetchone()
+        return row[0] if row else ""
+
+    def set_meta(self, **values: str) -> None:
+        if any(self.meta(k) != v for k, v in values.items()):
+            self.begin()
+            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", values.items())
+
+    # --- read: the parse cache ---------------------------------------------------------------
+
+    def known_files(self) -> dict[str, tuple[int, int]]:
+        """path -> (size, mtime in ns) of every file the last build parsed."""
+        return {p: (s, m) for p, s, m in self.db.execute("SELECT path, size, mtime FROM files")}
+
+    def trusted(self, stat: os.stat_result) -> bool:
+        """A file this recent may change again within the same mtime tick: read it again."""
+        return time.time_ns() - stat.st_mtime_ns >= TRUST_AFTER_NS
+
+    def parsed(self, paths: Iterable[str]) -> dict[str, tuple[Entry | None, list[Problem]]]:
+        found = {}
+        for chunk in _chunks(list(paths)):
+            for path, entry, problems in self.db.execute(
+                    f"SELECT path, entry, problems FROM files WHERE path IN ({_marks(chunk)})", chunk):
+                found[path] = (pickle.loads(entry) if entry else None, pickle.loads(problems) if problems else [])
         return found
 
-    def changed(self, previous: dict[str, str]) -> set[str]:
-        """The dependencies whose digest differs from the previous build's."""
-        return {dep for dep, old in previous.items() if self(dep) != old}
+    def problems(self) -> dict[str, list[Problem]]:
+        """The problems of every stored file that has some (warnings of files that did not change)."""
+        return {path: pickle.loads(blob) for path, blob in
+                self.db.execute("SELECT path, problems FROM files WHERE problems IS NOT NULL")}
 
-    def _compute(self, dep: str) -> str:
-        what, _, rest = dep.partition(":")
-        if what == "k":
-            return _hash("\n".join(e.slug for e in self.atlas.by_kind.get(rest, [])))
-        if what == "t":
-            kind, _, type_ = rest.partition("/")
-            return _hash("\n".join(e.slug for e in self.atlas.by_type.get((kind, type_), [])))
-        if what == "f":  # a file beside the entries, e.g. an image
-            return file_digest(self.atlas, rest)
-        if what == "s":  # the status a page showed for a programme, against today's
-            return status_digest(self.atlas, rest)
-        if what == "g":  # where an actor is, for maps
-            return position_digest(self.atlas, rest)
-        kind, _, slug = rest.partition("/")
-        entry = self.atlas.get(kind, slug)
-        if entry is None:
-            return "-"
-        if what == "e":
-            return entry.digest
-        if what == "c":
-            return _hash(repr(_card_fields(entry)))
-        if what == "i":
-            parts = [f"{k}:{n}:" + ",".join(e.slug for e in group)
-                     for (k, n), group in sorted(self.atlas.inverse.get(entry.key, {}).items())]
-            parts.append("m:" + ",".join(f"{e.kind}/{e.slug}" for e in self.atlas.mentions.get(entry.key, [])))
-            parts.append("w:" + ",".join(f"{e.kind}/{e.slug}" for e in self.atlas.within.get(entry.key, [])))
-            return _hash("\n".join(parts))
-        raise ValueError(f"unknown dependency {dep!r}")
+    def put_files(self, rows: Iterable[tuple[str, int, int, Entry | None, list[Problem]]]) -> None:
+        self.begin()
+        self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?)", (
+            (path, size, mtime, entry.digest if entry else "", _blob(entry), _blob(problems or None))
+            for path, size, mtime, entry, problems in rows))
+
+    def drop_files(self, paths: Iterable[str]) -> None:
+        self.begin()
+        self.db.executemany("DELETE FROM files WHERE path=?", ((p,) for p in paths))
+
+    # --- pages and what they read ------------------------------------------------------------
+
+    def pages(self) -> dict[str, tuple[str, str]]:
+        """url -> (its plan digest, its output digest) of every page of the last build."""
+        return {url: (plan, h) for url, plan, h in self.db.execute("SELECT url, plan, digest FROM pages")}
+
+    def page_rows(self, urls: Iterable[str]) -> dict[str, tuple[str, list[Any], dict[str, Any]]]:
+        """url -> (search digest, pages it spawned, extra records) of the given pages."""
+        found = {}
+        for chunk in _chunks(list(urls)):
+            for url, search, spawned, extra in self.db.execute(
+                    f"SELECT url, search, spawned, extra FROM pages WHERE url IN ({_marks(chunk)})", chunk):
+                found[url] = (search or "", pickle.loads(spawned) if spawned else [],
+                              pickle.loads(extra) if extra else {})
+        return found
+
+    def spawned(self) -> dict[str, list[Any]]:
+        """url -> the pages it spawned, for every page that spawned some."""
+        return {url: pickle.loads(blob) for url, blob in
+                self.db.execute("SELECT url, spawned FROM pages WHERE spawned IS NOT NULL")}
+
+    def put_page(self, url: str, path: str, plan: str, h: str, search: str, spawned: list[Any],
+                 extra: dict[str, Any], deps: Iterable[str]) -> None:
+        """A page as rendered now, and what it read (its reverse-index rows replaced)."""
+        self.begin()
+        self.db.execute("INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?,?)",
+                        (url, path, plan, h, search or None, _blob(spawned or None), _blob(extra or None)))
+        self.set_readers(url, deps)
+
+    def drop_pages(self, urls: Iterable[str]) -> None:
+        self.begin()
+        for url in urls:
+            self.db.execute("DELETE FROM pages WHERE url=?", (url,))
+            self.db.execute("DELETE FROM search WHERE url=?", (url,))
+            self.set_readers(url, ())
+
+    def page_links(self) -> Iterator[tuple[str, str, Any]]:
+        """(url, path, link record) of every page: for a link check of the whole site."""
+        for url, path, extra in self.db.execute("SELECT url, path, extra FROM pages"):
+            links = pickle.loads(extra).get("links") if extra else None
+            if links is not None:
+                yield url, path, links
+
+    def set_readers_like(self, prefix: str) -> None:
+        """Forget what the readers named `prefix...` read (the fragments of a file no longer made)."""
+        self.begin()
+        self.db.execute("DELETE FROM readers WHERE reader >= ? AND reader < ?", (prefix, prefix + "\U0010ffff"))
+
+    def set_readers(self, reader: str, deps: Iterable[str]) -> None:
+        self.begin()
+        self.db.execute("DELETE FROM readers WHERE reader=?", (reader,))
+        self.db.executemany("INSERT OR IGNORE INTO readers VALUES (?,?)", ((d, reader) for d in deps))
+
+    def readers(self, deps: Iterable[str]) -> set[str]:
+        """Pages and export fragments that read any of `deps` (the reverse index)."""
+        found: set[str] = set()
+        for chunk in _chunks(sorted(deps)):
+            found.update(r for (r,) in self.db.execute(
+                f"SELECT reader FROM readers WHERE dep IN ({_marks(chunk)})", chunk))
+        return found
+
+    def dep_digests(self, deps: Iterable[str]) -> dict[str, str]:
+        found = {}
+        for chunk in _chunks(sorted(deps)):
+            found.update(self.db.execute(f"SELECT dep, digest FROM deps WHERE dep IN ({_marks(chunk)})", chunk))
+        return found
+
+    def deps_of_family(self, family: str, prefix: str = "") -> list[str]:
+        """Recorded dependencies whose key starts with `family:prefix`."""
+        start = f"{family}:{prefix}"
+        return [d for (d,) in self.db.execute("SELECT dep FROM deps WHERE dep >= ? AND dep < ?",
+                                             (start, start + "\U0010ffff"))]
+
+    def all_deps(self) -> list[str]:
+        """Every recorded dependency (after a full link: all of them are compared)."""
+        return [d for (d,) in self.db.execute("SELECT dep FROM deps")]
+
+    def forget_dep_digests(self) -> None:
+        self.begin()
+        self.db.execute("DELETE FROM deps")
+
+    def put_dep_digests(self, digests: dict[str, str]) -> None:
+        if digests:
+            self.begin()
+            self.db.executemany("INSERT OR REPLACE INTO deps VALUES (?,?)", digests.items())
+
+    # --- search records ------------------------------------------------------------------------
+
+    def put_search(self, url: str, html: bytes | None) -> None:
+        self.begin()
+        if html is None:
+            self.db.execute("DELETE FROM search WHERE url=?", (url,))
+        else:
+            self.db.execute("INSERT OR REPLACE INTO search VALUES (?,?)", (url, html))
+
+    def search_records(self) -> Iterator[tuple[str, bytes]]:
+        """(url, compressed page) of every indexed page, by URL."""
+        yield from self.db.execute("SELECT url, html FROM search ORDER BY url")
+
+    def searched(self, urls: Iterable[str]) -> set[str]:
+        """Those of `urls` that have a search record."""
+        found: set[str] = set()
+        for chunk in _chunks(list(urls)):
+            found.update(u for (u,) in self.db.execute(f"SELECT url FROM search WHERE url IN ({_marks(chunk)})", chunk))
+        return found
+
+    # --- outputs ---------------------------------------------------------------------------------
+
+    def published(self, paths: Iterable[str] | None = None) -> dict[str, str]:
+        """path -> digest of files of the published site (all of them when paths is None)."""
+        if paths is None:
+            return dict(self.db.execute("SELECT path, digest FROM outputs"))
+        found = {}
+        for chunk in _chunks(list(paths)):
+            found.update(self.db.execute(f"SELECT path, digest FROM outputs WHERE path IN ({_marks(chunk)})", chunk))
+        return found
+
+    def published_under(self, folder: str) -> dict[str, str]:
+        start = folder.rstrip("/") + "/"
+        return dict(self.db.execute("SELECT path, digest FROM outputs WHERE path >= ? AND path < ?",
+                                    (start, start + "\U0010ffff")))
+
+    def lag(self) -> set[str]:
+        """Where the spare folder differs from the site."""
+        return {p for (p,) in self.db.execute("SELECT path FROM lag")}
+
+    def put_outputs(self, delta: dict[str, str | None], lag: set[str] | None, replace_all: bool = False) -> None:
+        """The published manifest moved by `delta` (None: removed); the spare's differences now."""
+        self.begin()
+        if replace_all:
+            self.db.execute("DELETE FROM outputs")
+        self.db.executemany("DELETE FROM outputs WHERE path=?", ((p,) for p, h in delta.items() if h is None))
+        self.db.executemany("INSERT OR REPLACE INTO outputs VALUES (?,?)", ((p, h) for p, h in delta.items() if h))
+        if lag is not None:
+            self.db.execute("DELETE FROM lag")
+            self.db.executemany("INSERT INTO lag VALUES (?, NULL)", ((p,) for p in lag))
+
+    def layout(self, file: str) -> tuple[str, list[tuple[str | None, int, str]]] | None:
+        """(digest, segments) of an export file as published: each segment (fragment key or None, size, digest)."""
+        row = self.db.execute("SELECT digest, segments FROM layouts WHERE file=?", (file,)).fetchone()
+        return (row[0], pickle.loads(row[1])) if row else None
+
+    def put_layout(self, file: str, h: str, segments: list[tuple[str | None, int, str]]) -> None:
+        self.begin()
+        self.db.execute("INSERT OR REPLACE INTO layouts VALUES (?,?,?)", (file, h, _blob(segments)))
+
+    def drop_layouts(self, keep: Iterable[str]) -> None:
+        kept = set(keep)
+        gone = [f for (f,) in self.db.execute("SELECT file FROM layouts") if f not in kept]
+        if gone:
+            self.begin()
+            self.db.executemany("DELETE FROM layouts WHERE file=?", ((f,) for f in gone))
+
+    def assets(self) -> dict[str, tuple[int, int, str]]:
+        return {p: (s, m, h) for p, s, m, h in self.db.execute("SELECT path, size, mtime, digest FROM assets")}
+
+    def put_assets(self, rows: dict[str, tuple[int, int, str]], gone: Iterable[str], replace_all: bool) -> None:
+        gone = list(gone)
+        if rows or gone or replace_all:
+            self.begin()
+            if replace_all:
+                self.db.execute("DELETE FROM assets")
+            self.db.executemany("DELETE FROM assets WHERE path=?", ((p,) for p in gone))
+            self.db.executemany("INSERT OR REPLACE INTO assets VALUES (?,?,?,?)",
+                                ((p, s, m, h) for p, (s, m, h) in rows.items()))
 
 
-def _load(location: Path) -> Any:
-    """Unpickled, or None when absent or unreadable; the collector paused: it would walk the new
-    objects in vain."""
-    paused = gc.isenabled()
-    gc.disable()
+def _connect(location: Path | None) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), created with its tables."""
     try:
-        with open(location, "rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return None
-    finally:
-        if paused:
-            gc.enable()
+        db = _open(location)
+    except sqlite3.DatabaseError:  # not a database, or damaged: start again
+        if location is None:
+            raise
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{location}{suffix}").unlink(missing_ok=True)
+        db = _open(location)
+    return db
 
 
-def _dump(value: Any, location: Path) -> None:
-    """Pickle into a temporary file, then rename: a killed build never leaves half a cache."""
-    tmp = location.with_suffix(location.suffix + f".tmp{os.getpid()}")
-    with open(tmp, "wb") as fh:
-        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(tmp, location)
+def _open(location: Path | None) -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:" if location is None else str(location), isolation_level=None,
+                         check_same_thread=False)
+    db.execute("PRAGMA journal_mode=WAL")  # a commit appends what changed; readers never wait
+    db.execute("PRAGMA synchronous=NORMAL")  # a power cut may lose the last build's rows, never corrupt them
+    db.execute("PRAGMA cache_size=-65536")  # 64 MiB of pages
+    db.executescript(SCHEMA)
+    return db
 
 
-def _card_fields(entry: Entry) -> tuple[Any, ...]:
-    v = entry.values
-    return (v.get("title"), v.get("summary"), v.get("type"), v.get("themes"), v.get("territory"), v.get("image"))
+def _blob(value: Any) -> bytes | None:
+    return None if value is None else pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _hash(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()
+def _chunks(items: list[str]) -> Iterator[list[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i:i + CHUNK]
+
+
+def _marks(chunk: list[str]) -> str:
+    return ",".join("?" * len(chunk))

@@ -53,7 +53,7 @@ def page_settings(atlas: Atlas, site: dict[str, Any]) -> dict[str, Any]:
         raise AtlasError(f"atlas.yaml: stale_months must be a whole number of months (0: no note), got {months!r}")
     if months == 0:
         return {"stale_before": None}
-    dates = [e.get("updated") for kind in ENTRY_KINDS for e in atlas.by_kind.get(kind, []) if e.get("updated")]
+    newest = atlas.by_update[0].get("updated") if atlas.by_update else None  # no entry but the newest read
     # With no date at all, every entry is « à vérifier » whatever the cutoff.
     # A partial date counts from its first day (« 2024-03 »: 1 March), as stale_entries compares it.
-    return {"stale_before": months_before(as_day(max(dates)), months) if dates else dt.date.max}
+    return {"stale_before": months_before(as_day(newest), months) if newest else dt.date.max}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence, overload
 
+from ..model.dates import as_day
 from ..model.kinds import ENTRY_KINDS, KINDS, SLUG_PATTERN, SYMMETRIC, Entry
 from ..model.problems import AtlasError, Problem, closest
 from ..model.vocabulary import BUILTIN, Model
@@ -130,6 +131,7 @@ class Atlas:
     within: Mapping[Key, EntryList] = field(default_factory=dict)  # territory/theme -> entries under it
     by_type: Mapping[tuple[str, str], EntryList] = field(default_factory=dict)
     alphabetical: EntryList = field(default_factory=EntryList)  # entries of ENTRY_KINDS by (sort key, kind, slug): the A–Z index
+    by_update: EntryList = field(default_factory=EntryList)  # those with `updated`, newest first, then as alphabetical
 
     def get(self, kind: str, slug: str) -> Entry | None:
         return self.entries.get((kind, slug))
@@ -182,6 +184,17 @@ class Atlas:
         return chain
 
 
+def references(entry: Entry, model: Model = BUILTIN) -> list[tuple[str, Key]]:
+    """(field, target) of every reference an entry makes, field '' for a cross-link in its body."""
+    found: list[tuple[str, Key]] = []
+    for spec in model.fields[entry.kind]:
+        if spec.type in ("ref", "refs") and spec.name in entry.values:
+            value = entry.values[spec.name]
+            found += [(spec.name, (spec.ref, slug)) for slug in ([value] if spec.type == "ref" else value)]
+    found += [("", (kind, slug)) for kind, slug, _ in entry.links]
+    return found
+
+
 def link(entries: list[Entry], drafts: bool = False, root: Path | None = None,
          unreadable: frozenset[Key] = frozenset(), model: Model = BUILTIN) -> tuple[Atlas, list[Problem]]:
     """Build the Atlas from validated entries; report unknown, wrong-kind and cyclic references,
@@ -214,8 +227,11 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None,
     for entry in ordered:
         by_kind[entry.kind].append(entry)
     atlas.by_kind = {kind: _listed(members, keyed, sorts) for kind, members in by_kind.items()}
-    atlas.alphabetical = _listed(sorted((e for e in ordered if e.kind in ENTRY_KINDS),
-                                        key=lambda e: (sorts[e.key], e.kind, e.slug)), keyed, sorts)
+    alphabetical = sorted((e for e in ordered if e.kind in ENTRY_KINDS), key=lambda e: (sorts[e.key], e.kind, e.slug))
+    atlas.alphabetical = _listed(alphabetical, keyed, sorts)
+    dated = [e for e in alphabetical if e.get("updated") is not None]
+    dated.sort(key=lambda e: as_day(e.get("updated")), reverse=True)  # stable: ties stay alphabetical
+    atlas.by_update = _listed(dated, keyed, sorts)
 
     inverse: dict[Key, dict[tuple[str, str], list[Entry]]] = defaultdict(lambda: defaultdict(list))
     hints: Counter[str] = Counter()

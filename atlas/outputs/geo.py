@@ -164,7 +164,7 @@ def index(departments: list[str]) -> bytes:
                       separators=(",", ":"), sort_keys=True).encode() + b"\n"
 
 
-def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
+def produce(atlas: Atlas, site: dict[str, Any], pages: Any = ()) -> Iterable[tuple[str, Any]]:
     """The outline files of this atlas (see the module docstring)."""
     if not layer("france"):
         return

@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any, Iterable
 from urllib.parse import urlsplit
 
 from ..link.graph import Atlas
+from ..model import deps as dep_keys
 from ..model.kinds import Entry
 from ..model.lifecycle import exact_day
 from ..pages.view import entry_url
 from ..read.source import slugify
-from .fragments import fragment
+from .fragments import Fragment
 
 if TYPE_CHECKING:
     import icalendar
@@ -83,7 +84,7 @@ def calendar(atlas: Atlas, site: dict[str, Any], deps: set[str] | None = None) -
 
     programmes = sorted(atlas.by_kind.get("programmes", []), key=lambda e: e.slug)
     if deps is not None:
-        deps.update(["k:programmes"] + [f"e:programmes/{e.slug}" for e in programmes])
+        deps.update([dep_keys.kind_list("programmes")] + [dep_keys.entry("programmes", e.slug) for e in programmes])
     feed = icalendar.Calendar()
     feed.add("prodid", PRODID)
     feed.add("version", "2.0")
@@ -97,10 +98,10 @@ def calendar(atlas: Atlas, site: dict[str, Any], deps: set[str] | None = None) -
     return feed.to_ical()
 
 
-def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
+def produce(atlas: Atlas, site: dict[str, Any], pages: Any = ()) -> Iterable[tuple[str, Any]]:
     """The feed, when the atlas has programmes (the programmes list links to it then)."""
     if atlas.by_kind.get("programmes"):
-        yield PATH, fragment("ics", partial(calendar, atlas, site))
+        yield PATH, [Fragment("ics", partial(calendar, atlas, site))]
 
 
 def _midnight(day: dt.date) -> dt.datetime:

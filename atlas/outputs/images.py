@@ -33,9 +33,10 @@ def with_image(atlas: Atlas) -> list[Entry]:
     return sorted((e for e in atlas.entries.values() if e.get("image")), key=lambda e: e.path)
 
 
-def prepare(atlas: Atlas, root: Path) -> list[Problem]:
+def prepare(atlas: Atlas, root: Path, prune_unused: bool = True) -> list[Problem]:
     """Check every entry's image and derive the files of those not in the cache yet; when every
-    image is fine, drop the cached sets that no entry uses any more."""
+    image is fine (and `atlas` is the whole atlas: `prune_unused`), drop the cached sets that no
+    entry uses any more."""
     problems: list[Problem] = []
     derived: set[str] = set()
     cached: set[str] = set()
@@ -65,7 +66,7 @@ def prepare(atlas: Atlas, root: Path) -> list[Problem]:
             problems.append(Problem(entry.path, line, "image", f"cannot read the image {where}: {exc}", READ_HINT))
             continue
         derived.add(key)
-    if not problems:
+    if not problems and prune_unused:
         prune(root, derived | cached)
     return problems
 
@@ -79,7 +80,7 @@ def prune(root: Path, used: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
+def produce(atlas: Atlas, site: dict[str, Any], pages: Any = ()) -> Iterable[tuple[str, Any]]:
     """Every derived file of every entry's image, under images/, each once."""
     root = Path(atlas.root or ".")
     seen: set[str] = set()

@@ -19,16 +19,16 @@ import json
 import re
 from dataclasses import dataclass
 from functools import partial
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Sequence
 
-from ..link.graph import Atlas
+from ..link import EMPTY, Atlas
 from ..model.jsonschema import schema_for
 from ..model.kinds import ENTRY_KINDS, KINDS, LINK_PREFIX, Entry, Field
 from ..model.vocabulary import Model
-from ..model import deps
-from .fragments import fragment
+from ..model import deps as dep_keys
+from .fragments import Document, Fragment, Joined
+from ..pages import Page, entry_url
 from ..pages.positions import actor_positions
-from ..pages.view import entry_url
 
 FOLDER = "donnees"
 LIST_SEPARATOR = "|"  # several values in one CSV cell: slugs never contain it
@@ -54,21 +54,21 @@ class Exporter:
 
     def __init__(self, atlas: Atlas, site: dict[str, Any]) -> None:
         self.atlas, self.site = atlas, site
-        self.deps: set[str] = set()  # what the record being made has read (see outputs.fragment)
+        self.deps: set[str] = set()  # what the record being made has read (see outputs/fragments.py)
 
     def url(self, entry: Entry) -> str:
         """Absolute when the site has a public URL, else from the site root."""
         return (self.site["base_url"] or self.site["base_path"]) + entry_url(entry.kind, entry.slug)
 
     def ref(self, entry: Entry) -> dict[str, str]:
-        self.deps.add(deps.card(entry.kind, entry.slug))
+        self.deps.add(dep_keys.card(entry.kind, entry.slug))
         return {"id": entry.slug, "nom": entry.title, "url": self.url(entry)}
 
     def refs(self, entries: Iterable[Entry]) -> list[dict[str, str]]:
         return [self.ref(e) for e in entries]
 
     def record(self, entry: Entry, for_csv: bool) -> dict[str, Any]:
-        self.deps.update((deps.entry(entry.kind, entry.slug), deps.around(entry.kind, entry.slug)))
+        self.deps.update((dep_keys.entry(entry.kind, entry.slug), dep_keys.around(entry.kind, entry.slug)))
         columns = [c for c in columns_of(self.atlas.model, entry.kind) if c.csv or not for_csv]
         return {c.name: c.get(self, entry) for c in columns}
 
@@ -78,7 +78,7 @@ class Exporter:
             target = self.atlas.get(LINK_PREFIX[match.group(2)], match.group(3))
             if target is None:
                 return match.group(0)
-            self.deps.add(deps.card(target.kind, target.slug))
+            self.deps.add(dep_keys.card(target.kind, target.slug))
             return f"[{match.group(1) or target.title}]({self.url(target)}{match.group(4) or ''})"
         return _LINK.sub(replace, self.atlas.with_body(entry).body or "").strip()
 
@@ -240,13 +240,21 @@ def file_name(kind: str) -> str:
     return KINDS[kind].segment
 
 
+def catalogue(model: Model) -> dict[str, Any]:
+    """What the /donnees/ page documents of these files (the pipeline hands it to the pages)."""
+    return {"folder": FOLDER, "licence_urls": LICENCE_URLS, "files": {k: file_name(k) for k in ENTRY_KINDS},
+            "columns": {k: [{"name": c.name, "help": c.help, "csv": c.csv} for c in columns_of(model, k)]
+                        for k in ENTRY_KINDS}}
+
+
 def licence(site: dict[str, Any]) -> dict[str, str]:
     name = str(site["licence_data"])
     return {"nom": name, "url": LICENCE_URLS.get(name, "")}
 
 
-def _entries(atlas: Atlas, kind: str) -> list[Entry]:
-    return sorted(atlas.by_kind.get(kind, []), key=lambda e: e.slug)
+def _keys(atlas: Atlas, kind: str) -> list[tuple[str, str]]:
+    """The entries of a kind by slug (no entry read: the fragments read what they make)."""
+    return sorted(atlas.by_kind.get(kind, EMPTY).keys, key=lambda key: key[1])
 
 
 def _cell(value: Any) -> str:
@@ -276,29 +284,27 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def to_csv(atlas: Atlas, site: dict[str, Any], kind: str) -> bytes:
+def to_csv(atlas: Atlas, site: dict[str, Any], kind: str) -> Document:
     """UTF-8 with a byte order mark (so spreadsheets read the accents), ';' separated, CRLF rows."""
     exporter = Exporter(atlas, site)
     header = [c.name for c in columns_of(atlas.model, kind) if c.csv]
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    rows = [fragment(f"csv:{entry.kind}/{entry.slug}", partial(_csv_row, exporter, entry, header))
-            for entry in _entries(atlas, kind)]
-    return ("\ufeff" + buffer.getvalue() + "".join(rows)).encode("utf-8")
+    csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(header)
+    rows = [Fragment(f"{k}/{s}", partial(_csv_row, exporter, (k, s), header)) for k, s in _keys(atlas, kind)]
+    return [("\ufeff" + buffer.getvalue()).encode("utf-8"), *rows]
 
 
-def _csv_row(exporter: Exporter, entry: Entry, header: list[str], deps: set[str]) -> str:
+def _csv_row(exporter: Exporter, key: tuple[str, str], header: list[str], deps: set[str]) -> bytes:
     exporter.deps = deps
-    record = exporter.record(entry, for_csv=True)
+    record = exporter.record(exporter.atlas.entries[key], for_csv=True)
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow([_cell(record[name]) for name in header])
-    return buffer.getvalue()
+    return buffer.getvalue().encode("utf-8")
 
 
-def _json_record(exporter: Exporter, entry: Entry, deps: set[str]) -> str:
+def _json_record(exporter: Exporter, key: tuple[str, str], deps: set[str]) -> bytes:
     exporter.deps = deps
-    return _json(exporter.record(entry, for_csv=False)).decode("utf-8").rstrip("\n")
+    return _json(exporter.record(exporter.atlas.entries[key], for_csv=False)).rstrip(b"\n")
 
 
 def _json(data: Any, indent: int | None = None) -> bytes:
@@ -316,67 +322,76 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot export {value!r}")
 
 
-def to_json(atlas: Atlas, site: dict[str, Any]) -> bytes:
-    """The whole atlas; each entry's record is a remembered fragment, joined as json.dumps would."""
+def to_json(atlas: Atlas, site: dict[str, Any]) -> Document:
+    """The whole atlas, a record per entry, laid out as json.dumps would (compact)."""
     exporter = Exporter(atlas, site)
-    head = _json({"titre": site["title"], "site": site["base_url"], "licence": licence(site)}).decode()
-    parts = [head.rstrip("\n")[:-1]]
+    head = _json({"titre": site["title"], "site": site["base_url"], "licence": licence(site)})
+    document: Document = [head.rstrip(b"\n")[:-1]]
     for kind in ENTRY_KINDS:
-        records = [fragment(f"json:{e.kind}/{e.slug}", partial(_json_record, exporter, e))
-                   for e in _entries(atlas, kind)]
-        parts.append(f",{json.dumps(file_name(kind))}:[" + ",".join(records) + "]")
-    return ("".join(parts) + "}\n").encode("utf-8")
+        records = [Fragment(f"{k}/{s}", partial(_json_record, exporter, (k, s))) for k, s in _keys(atlas, kind)]
+        document += [f",{json.dumps(file_name(kind))}:[".encode(), Joined(records, b","), b"]"]
+    return document + [b"}\n"]
 
 
-def to_geojson(atlas: Atlas, site: dict[str, Any]) -> bytes:
-    """RFC 7946: a FeatureCollection of the geolocated places, coordinates in [longitude, latitude]."""
+PLACE_PROPERTIES = ("id", "nom", "url", "typologie", "typologie_libelle", "adresse", "code_postal", "commune",
+                    "position_approximative", "territoire", "structures")
+ACTOR_PROPERTIES = ("id", "nom", "url", "typologie", "typologie_libelle", "territoire", "lieux", "site_web")
+
+
+def to_geojson(atlas: Atlas, site: dict[str, Any], kind: str = "places") -> Document:
+    """RFC 7946: a FeatureCollection of the geolocated places (or actors), a fragment each."""
     exporter = Exporter(atlas, site)
-    keep = ("id", "nom", "url", "typologie", "typologie_libelle", "adresse", "code_postal", "commune",
-            "position_approximative", "territoire", "structures")
-    features = []
-    for entry in _entries(atlas, "places"):
-        geo = entry.get("geo")
-        if not geo:
-            continue
-        exporter.deps = set()
-        record = exporter.record(entry, for_csv=False)
-        features.append({"type": "Feature", "id": entry.slug, "geometry": _point(geo),
-                         "properties": {k: record[k] for k in keep}})
-    return _json({"type": "FeatureCollection", "features": features})
+    make = _place_feature if kind == "places" else _actor_feature
+    features = [Fragment(f"{k}/{s}", partial(make, exporter, (k, s))) for k, s in _keys(atlas, kind)]
+    return [b'{"type":"FeatureCollection","features":[', Joined(features, b","), b"]}\n"]
 
 
-def actors_geojson(atlas: Atlas, site: dict[str, Any]) -> bytes:
-    """RFC 7946: the actors that have a position, their own (a Point) or their places' (a Point,
-    or a MultiPoint for several places); `position_origine` says which."""
-    exporter = Exporter(atlas, site)
-    keep = ("id", "nom", "url", "typologie", "typologie_libelle", "territoire", "lieux", "site_web")
-    features = []
-    for entry in _entries(atlas, "actors"):
-        found = actor_positions(atlas, entry)
-        if not found:
-            continue
-        exporter.deps = set()
-        record = exporter.record(entry, for_csv=False)
-        own = bool(entry.get("geo"))
-        geometry = _point(found[0]) if len(found) == 1 else \
-            {"type": "MultiPoint", "coordinates": [[g["lon"], g["lat"]] for g in found]}
-        properties = {k: record[k] for k in keep}
-        properties.update(adresse=entry.get("address"), code_postal=entry.get("postcode"), commune=entry.get("city"),
-                          position_origine="fiche" if own else "lieux",
-                          position_approximative=any(g["approximate"] for g in found))
-        features.append({"type": "Feature", "id": entry.slug, "geometry": geometry, "properties": properties})
-    return _json({"type": "FeatureCollection", "features": features})
+def _place_feature(exporter: Exporter, key: tuple[str, str], deps: set[str]) -> bytes:
+    """A place with a position as a Feature, else nothing."""
+    exporter.deps = deps
+    entry = exporter.atlas.entries[key]
+    deps.add(dep_keys.entry(*key))  # whether it has a position
+    geo = entry.get("geo")
+    if not geo:
+        return b""
+    record = exporter.record(entry, for_csv=False)
+    return _feature(entry, _point(geo), {k: record[k] for k in PLACE_PROPERTIES})
+
+
+def _actor_feature(exporter: Exporter, key: tuple[str, str], deps: set[str]) -> bytes:
+    """An actor with a position, its own (a Point) or its places' (a Point, or a MultiPoint for
+    several places) as a Feature, else nothing; `position_origine` says which."""
+    exporter.deps = deps
+    entry = exporter.atlas.entries[key]
+    deps.add(dep_keys.entry(*key))
+    found = actor_positions(exporter.atlas, entry)
+    deps.update(dep_keys.entry(p.kind, p.slug) for p in exporter.atlas.refs(entry, "places"))
+    if not found:
+        return b""
+    record = exporter.record(entry, for_csv=False)
+    own = bool(entry.get("geo"))
+    geometry = _point(found[0]) if len(found) == 1 else \
+        {"type": "MultiPoint", "coordinates": [[g["lon"], g["lat"]] for g in found]}
+    properties = {k: record[k] for k in ACTOR_PROPERTIES}
+    properties.update(adresse=entry.get("address"), code_postal=entry.get("postcode"), commune=entry.get("city"),
+                      position_origine="fiche" if own else "lieux",
+                      position_approximative=any(g["approximate"] for g in found))
+    return _feature(entry, geometry, properties)
+
+
+def _feature(entry: Entry, geometry: dict[str, Any], properties: dict[str, Any]) -> bytes:
+    return _json({"type": "Feature", "id": entry.slug, "geometry": geometry, "properties": properties}).rstrip(b"\n")
 
 
 def _point(geo: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [geo["lon"], geo["lat"]]}
 
 
-def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
+def produce(atlas: Atlas, site: dict[str, Any], pages: Sequence[Page]) -> Iterable[tuple[str, bytes | Document]]:
+    """The files under /donnees/: documents of fragments, and the JSON Schemas."""
     yield f"{FOLDER}/atlas.json", to_json(atlas, site)
-    yield f"{FOLDER}/lieux.geojson", to_geojson(atlas, site)
-    yield f"{FOLDER}/acteurs.geojson", actors_geojson(atlas, site)
+    yield f"{FOLDER}/lieux.geojson", to_geojson(atlas, site, "places")
+    yield f"{FOLDER}/acteurs.geojson", to_geojson(atlas, site, "actors")
     for kind in ENTRY_KINDS:
         yield f"{FOLDER}/{file_name(kind)}.csv", to_csv(atlas, site, kind)
         yield f"{FOLDER}/schemas/{file_name(kind)}.schema.json", _json(schema_for(kind, atlas.model), indent=2)
-

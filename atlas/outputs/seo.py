@@ -17,14 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import xml.etree.ElementTree as ET
-from typing import Any, Callable, Iterable
+from functools import partial
+from typing import Any, Iterable, Sequence
+from xml.sax.saxutils import escape
 
-from ..link.graph import Atlas, sort_key
-from ..pages.jsonld import absolute
+from ..link import Atlas
+from ..model import deps as dep_keys
 from ..model.dates import PartialDate, as_day
-from ..model.kinds import ENTRY_KINDS, KINDS, Entry
-from ..pages.plan import Page, plan
-from ..pages.view import entry_url
+from ..model.kinds import KINDS, Entry
+from ..pages import Page, absolute, entry_url
+from .fragments import Document, Fragment, Joined
 
 FEED = "flux.xml"
 FEED_SIZE = 50  # entries in the feed: the most recently checked ones
@@ -35,11 +37,11 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"  # written xml:lang
 
 # --- sitemap.xml, robots.txt, flux.xml -------------------------------------------------------
 
-def produce(atlas: Atlas, site: dict[str, Any]) -> Iterable[tuple[str, bytes]]:
+def produce(atlas: Atlas, site: dict[str, Any], pages: Sequence[Page]) -> Iterable[tuple[str, bytes | Document]]:
     """The three files (only robots.txt without an absolute base_url, see the module docstring)."""
     if site["base_url"]:
-        yield "sitemap.xml", sitemap(atlas, site)
-        yield FEED, feed(atlas, site)
+        yield "sitemap.xml", sitemap(atlas, site, pages)
+        yield FEED, [Fragment("feed", partial(feed, atlas, site))]
     yield "robots.txt", robots(site)
 
 
@@ -50,43 +52,46 @@ def robots(site: dict[str, Any]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def sitemap(atlas: Atlas, site: dict[str, Any]) -> bytes:
-    """Every page but the 404 one, with the newest `updated` of the entries it shows as lastmod."""
-    root = ET.Element("urlset", xmlns=SITEMAP_NS)
-    for page in plan(atlas):
-        if page.builder == "not_found":
-            continue
-        url = ET.SubElement(root, "url")
-        ET.SubElement(url, "loc").text = absolute(site, page.url)
-        newest = max((d for d in (e.get("updated") for e in _shown(atlas, page)) if d), default=None)
-        if newest:
-            ET.SubElement(url, "lastmod").text = newest.isoformat()
-    return _xml(root)
+def sitemap(atlas: Atlas, site: dict[str, Any], pages: Sequence[Page]) -> Document:
+    """Every page but the 404 one, with the newest `updated` of the entries it shows as lastmod
+    (laid out as ElementTree indents it: a fragment per page)."""
+    urls = [Fragment(page.url, partial(_url, atlas, site, page)) for page in pages if page.builder != "not_found"]
+    return [f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP_NS}\">\n  ".encode(),
+            Joined(urls, b"\n  "), b"\n</urlset>\n"]
 
 
-def _shown(atlas: Atlas, page: Page) -> list[Entry]:
-    """The entries whose check date dates a page: itself, its kind's or its type's, else all."""
-    if page.builder == "entry":
-        return [atlas.entries[(page.args[0], page.args[1])]]
-    if page.builder == "free_page":
-        return [atlas.entries[("pages", page.args[0])]]
-    if page.builder == "kind_list":
-        return atlas.by_kind.get(page.args[0], [])
-    if page.builder == "type_list":
-        return atlas.by_type.get((page.args[0], page.args[1]), [])
-    return [e for kind in ENTRY_KINDS for e in atlas.by_kind.get(kind, [])]
+def _url(atlas: Atlas, site: dict[str, Any], page: Page, deps: set[str]) -> bytes:
+    newest = _lastmod(atlas, page, deps)
+    lastmod = f"\n    <lastmod>{newest}</lastmod>" if newest else ""
+    return f"<url>\n    <loc>{escape(absolute(site, page.url))}</loc>{lastmod}\n  </url>".encode()
+
+
+def _lastmod(atlas: Atlas, page: Page, deps: set[str]) -> str:
+    """The check date of the page's entry, else the newest one of its kind's entries (its lists),
+    else of the whole atlas."""
+    if page.builder in ("entry", "free_page"):
+        kind, slug = ("pages", page.args[0]) if page.builder == "free_page" else page.args[:2]
+        deps.add(dep_keys.entry(kind, slug))
+        updated = atlas.entries[(kind, slug)].get("updated")
+        return updated.isoformat() if updated else ""
+    kind = page.args[0] if page.builder in ("kind_list", "type_list") else ""
+    deps.add(dep_keys.newest(kind))
+    dated = atlas.by_update.of_kind(kind) if kind else atlas.by_update
+    return dated[0].get("updated").isoformat() if dated else ""
 
 
 def recent(atlas: Atlas, size: int = FEED_SIZE) -> list[Entry]:
     """The most recently checked entries, newest first; ties in title order, so always the same."""
-    dated = [e for kind in ENTRY_KINDS for e in atlas.by_kind.get(kind, []) if e.get("updated")]
-    dated.sort(key=lambda e: (-as_day(e.get("updated")).toordinal(), sort_key(e.title), e.kind, e.slug))
-    return dated[:size]
+    return list(atlas.by_update[:size])
 
 
-def feed(atlas: Atlas, site: dict[str, Any]) -> bytes:
+def feed(atlas: Atlas, site: dict[str, Any], deps: set[str]) -> bytes:
     """Atom (RFC 4287): one <entry> per recently checked atlas entry, its summary and themes."""
     entries = recent(atlas)
+    deps.add(dep_keys.recent(FEED_SIZE))
+    for entry in entries:
+        deps.add(dep_keys.entry(entry.kind, entry.slug))
+        deps.update(dep_keys.card("themes", slug) for slug in entry.get("themes", ()))
     root = ET.Element("feed", {"xmlns": ATOM_NS, XML_LANG: site["language"]})
     ET.SubElement(root, "title").text = site["title"]
     ET.SubElement(root, "subtitle").text = "Fiches de l'atlas récemment créées ou vérifiées"

@@ -13,7 +13,6 @@ from typing import Any
 from ..link.graph import sort_key
 from ..model.kinds import ENTRY_KINDS, KINDS, Entry
 from ..model import deps
-from ..outputs.opendata import FOLDER, LICENCE_URLS, columns_of, file_name
 from .outlines import of_territory
 from .positions import actor_positions, whereabouts
 from .view import View, entry_url
@@ -139,15 +138,16 @@ def search_page(view: View) -> dict[str, Any]:
 
 
 def data_page(view: View) -> dict[str, Any]:
-    kinds = [{"kind": k, "label": KINDS[k].plural, "file": file_name(k), "count": view.count(k),
-              "columns": [{"name": c.name, "help": c.help, "csv": c.csv} for c in columns_of(view.atlas.model, k)]}
-             for k in ENTRY_KINDS]
+    exports = view.exports  # what outputs/opendata.py publishes (catalogue()), handed down by the pipeline
+    kinds = [{"kind": k, "label": KINDS[k].plural, "file": exports["files"][k], "count": view.count(k),
+              "columns": exports["columns"][k]} for k in ENTRY_KINDS]
     geolocated = sum(1 for e in view.listing("places") if view.fields(e).get("geo"))
     # every place was read just above: a place's position is an actor's when it has none of its own
     located = sum(1 for e in view.listing("actors") if actor_positions(view.atlas, whereabouts(view, e)))
-    return {"title": "Données ouvertes", "kinds": kinds, "folder": FOLDER, "geolocated": geolocated,
+    folder = exports["folder"]
+    return {"title": "Données ouvertes", "kinds": kinds, "folder": folder, "geolocated": geolocated,
             "located_actors": located,
-            "licence_urls": LICENCE_URLS, "crumbs": _crumbs("Données ouvertes", f"{FOLDER}/"),
+            "licence_urls": exports["licence_urls"], "crumbs": _crumbs("Données ouvertes", f"{folder}/"),
             "description": "Toutes les données de l'atlas en JSON, CSV et GeoJSON, sous licence ouverte, "
                            "avec la description de chaque champ."}
 

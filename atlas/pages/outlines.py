@@ -16,7 +16,7 @@ from typing import Any
 
 from ..link.graph import Atlas
 from ..model.kinds import Entry
-from ..render.theme import THEME
+from ..theme import FOLDER as THEME
 
 GEO = THEME / "geo"
 CREDIT = "IGN — Admin Express, Licence Ouverte"

@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 from . import findpages
 from .facts import details, located
-from ..link.graph import Atlas, letter, sort_key
+from ..link.graph import EMPTY, Atlas, letter, sort_key
 from .jsonld import entry_data, site_data
 from .pictures import picture
 from .status import status
@@ -44,16 +44,16 @@ def plan(atlas: Atlas) -> list[Page]:
     for kind in ENTRY_KINDS:
         segment = KINDS[kind].segment
         pages.append(Page(f"{segment}/", "list.html", "kind_list", (kind,)))
-        for entry in atlas.by_kind.get(kind, []):
-            pages.append(Page(entry_url(kind, entry.slug), "entry.html", "entry", (kind, entry.slug)))
+        for _, slug in atlas.by_kind.get(kind, EMPTY).keys:  # keys only: no entry is read to plan
+            pages.append(Page(entry_url(kind, slug), "entry.html", "entry", (kind, slug)))
     for kind in TYPED_KINDS:
         segment = KINDS[kind].segment
         types = sorted({t for (k, t) in atlas.by_type if k == kind})
         for type_ in types:
             pages.append(Page(f"{segment}/types/{type_}/", "list.html", "type_list", (kind, type_)))
-    for entry in atlas.by_kind.get("pages", []):
-        if entry.slug != HOME_PAGE:
-            pages.append(Page(entry_url("pages", entry.slug), "page.html", "free_page", (entry.slug,)))
+    for _, slug in atlas.by_kind.get("pages", EMPTY).keys:
+        if slug != HOME_PAGE:
+            pages.append(Page(entry_url("pages", slug), "page.html", "free_page", (slug,)))
     return pages
 
 

@@ -7,7 +7,7 @@ edit can change (the way Lektor records dependencies), and no template can reach
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping
 
 from ..link.graph import Atlas, letter
 from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS, Entry
@@ -29,9 +29,11 @@ def entry_url(kind: str, slug: str) -> str:
 class View:
     """Read access to the Atlas for one page; `deps` lists what was read."""
 
-    def __init__(self, atlas: Atlas) -> None:
+    def __init__(self, atlas: Atlas, exports: Mapping[str, Any] | None = None) -> None:
         self.atlas = atlas
+        self.exports = exports or {}  # what the open data files hold, for the page describing them
         self.deps: set[deps.Dep] = set()  # keys of model/deps.py
+        self.spawned: list[Any] = []  # pages this one's long lists continue on (pages/paging.py)
 
     def card(self, entry: Entry) -> dict[str, Any]:
         """What a list item shows: title, URL, kind, type, summary and theme links."""

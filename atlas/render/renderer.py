@@ -104,8 +104,8 @@ def fr_spaces_html(html: str) -> str:
 class Renderer:
     """Turns a Page into HTML bytes; one per process (Markdown and Jinja are not free to set up)."""
 
-    def __init__(self, atlas: Any, root: Path, site: dict[str, Any]) -> None:
-        self.atlas, self.root = atlas, root
+    def __init__(self, atlas: Any, root: Path, site: dict[str, Any], exports: dict[str, Any] | None = None) -> None:
+        self.atlas, self.root, self.exports = atlas, root, exports
         self.view: View | None = None
         base = site["base_path"]
         self.md = MarkdownRenderer(self._resolve, base, template_ids(root).literal)
@@ -147,9 +147,10 @@ class Renderer:
     def _markdown(self, text: str) -> Markup:
         return Markup(fr_spaces_html(self.md.convert(text)))
 
-    def render(self, page: Page) -> tuple[bytes, frozenset[str]]:
-        """HTML bytes of a page and the dependencies read while making them."""
-        self.view = View(self.atlas)
+    def render(self, page: Page) -> tuple[bytes, frozenset[str], tuple[Page, ...]]:
+        """HTML bytes of a page, the dependencies read while making them, the pages it spawned
+        (the further pages of its long lists, pages/paging.py)."""
+        self.view = View(self.atlas, self.exports)
         try:
             context = build_context(page, self.view)
             context["page"] = page
@@ -172,9 +173,9 @@ class Renderer:
             if where is None:
                 raise
             raise AtlasError(f"{where}: error in template: {type(exc).__name__}: {exc}") from exc
-        deps = frozenset(self.view.deps)
+        deps, spawned = frozenset(self.view.deps), tuple(self.view.spawned)
         self.view = None
-        return html.encode("utf-8"), deps
+        return html.encode("utf-8"), deps, spawned
 
 
 def _template_frame(exc: BaseException, root: Path) -> str | None:

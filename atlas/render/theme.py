@@ -12,7 +12,9 @@ from typing import Iterator
 
 import jinja2
 
-THEME = Path(__file__).resolve().parent.parent / "theme"
+from ..theme import FOLDER
+
+THEME = FOLDER
 THEME_TEMPLATES = THEME / "templates"
 THEME_ASSETS = THEME / "assets"
 

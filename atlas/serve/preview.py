@@ -54,8 +54,8 @@ class Outcome:
 class Preview:
     """Builds the atlas into the preview folder, reusing one Cache for the life of the process.
 
-    The cache is never pickled between rebuilds (use_cache=False): it lives in memory, and is
-    saved once when the server stops so that the next start is a no-change build.
+    The cache stays open between rebuilds, each of which commits what it changed (and only that),
+    so that the next start is a no-change build.
     """
 
     def __init__(self, root: Path, out: Path, drafts: bool = False, strict: bool = False,
@@ -69,7 +69,6 @@ class Preview:
 
     def build(self) -> Outcome:
         """Rebuild; never raises for bad content, templates or settings."""
-        before = dict(self.cache.manifest)
         start = time.perf_counter()
         try:
             result = build(self.options, cache=self.cache)
@@ -79,8 +78,7 @@ class Preview:
             traceback.print_exc()
             return self._failed(start, [_describe(exc, self.root)])
         seconds = time.perf_counter() - start
-        after = self.cache.manifest
-        changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+        changed = result.changed
         report = result.report
         if not report.ok:
             return Outcome(False, report.lines(), [], seconds, report.summary())
@@ -91,7 +89,8 @@ class Preview:
         return Outcome(False, lines, [], time.perf_counter() - start, "1 error")
 
     def save(self) -> None:
-        self.cache.save()
+        """Every build committed its own changes to the cache: only the connection is left to close."""
+        self.cache.close()
 
 
 def _describe(exc: BaseException, root: Path) -> str:

@@ -1,18 +1,20 @@
 """Write the site: prepare the next version beside the output, then swap it in at once.
 
-The output is double-buffered. Beside `site/` lives a spare folder `.site.spare` holding an
-older complete version; a build brings the spare up to date — writing only the files whose bytes
-differ from what it holds, hard-linking files that the published site already has, deleting
-pages that no longer exist — and then exchanges the two folders with one system call
-(Linux renameat2 RENAME_EXCHANGE). The old site becomes the next spare. Killed at any moment,
-`site/` is the old site or the new one, never a mix; a marker file says when the spare is
-half-updated, and such a spare is rebuilt from scratch next time.
+The output is double-buffered. Beside `site/` lives a spare folder `.site.spare` holding the
+previous version; a build writes the files whose bytes changed into the spare, brings the spare's
+other differences from the site up to date (hard links from the site, deletions), and exchanges
+the two folders with one system call (Linux renameat2 RENAME_EXCHANGE). The old site becomes the
+next spare, which then differs from the new site exactly by what this build changed: the next
+build's catch-up costs what changed. A build that changes nothing touches neither folder; the
+first build to change something after a full one makes the spare a copy of the site by hard
+links (one per file, nothing rendered). Killed at any moment, `site/` is the old site or the new one, never a mix; a
+marker file says when the spare is half-updated, and such a spare is rebuilt from the site.
 
-What the two folders hold is known from the cache of the last build (its manifests), which is
-saved after the swap. A stamp file beside them names the last build that changed them, and the
-cache records the stamp it knows: when they differ (a build killed between the swap and the
-saving of its cache, a --no-cache build, a preview stopped without saving), neither folder is
-trusted and the next build writes everything.
+What the folders hold is known from the cache of the last build (the published digests and the
+spare's differences), saved after the swap. A stamp file beside them names the last build that
+changed them, and the cache records the stamp it knows: when they differ (a build killed between
+the swap and the saving of its cache, a --no-cache build), neither folder is trusted and the
+next build writes everything.
 """
 
 from __future__ import annotations
@@ -23,8 +25,8 @@ import os
 import shutil
 from pathlib import Path
 
-from ..model.problems import AtlasError
 from ..model.digest import digest
+from ..model.problems import AtlasError
 
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
@@ -44,163 +46,189 @@ def check_out_dir(out: Path, root: Path) -> None:
                          "(no index.html)")
 
 
-class Output:
-    """The next version of the site, being prepared in the spare folder."""
-
-    def __init__(self, out: Path, published: dict[str, str], spare: dict[str, str] | None,
-                 stamp: str = "") -> None:
-        self.out = out
-        self.dir = out.parent / f".{out.name}.spare"
-        self.marker = out.parent / f".{out.name}.spare-incomplete"
-        self.stamp_file = out.parent / f".{out.name}.stamp"
-        # The manifests describe the folders only if no build changed them since they were made.
-        known = _read_stamp(self.stamp_file) == stamp
-        self.stamp = stamp  # after commit(): the stamp the cache must record
-        self.published = published if out.is_dir() and known else {}
-        for stale in out.parent.glob(f".{out.name}.staging-*"):  # left by older versions
-            shutil.rmtree(stale, ignore_errors=True)
-        usable = known and spare is not None and self.dir.is_dir() and not self.marker.exists()
-        self.holds: dict[str, str] = dict(spare) if usable and spare is not None else {}
-        self.manifest: dict[str, str] = {}
-        self.written = 0
-        self.written_paths: list[str] = []
-        self.linked = 0
-        self._dirs: set[str] = set()
-        self._begun = False
-        self._reuse = usable
-
-    def begin(self) -> None:
-        """Mark the spare as being modified; start from scratch when it cannot be trusted."""
-        if self._begun:
-            return
-        self._begun = True
-        self.marker.parent.mkdir(parents=True, exist_ok=True)  # --out in a folder not made yet
-        self.marker.touch()
-        if not self._reuse:
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir.mkdir(parents=True)
-
-    @property
-    def unchanged(self) -> bool:
-        """True when the new manifest equals the published one: nothing to swap."""
-        return self.manifest == self.published and self.out.is_dir()
-
-    def make_parent(self, path: str) -> None:
-        folder = path.rpartition("/")[0]
-        if folder and folder not in self._dirs:
-            os.makedirs(self.dir / folder, exist_ok=True)
-            self._dirs.add(folder)
-
-    def put(self, path: str, data: bytes) -> None:
-        """Add a file to the next version."""
-        self.record(path, *place(self.dir, path, data, self.holds, self.published, self.out, self.make_parent,
-                                 self.begin))
-
-    def keep(self, path: str, h: str) -> bool:
-        """The next version has the published file for `path` (digest `h`) unchanged."""
-        if self.holds.get(path) != h:
-            self.begin()
-            self.make_parent(path)
-            if not _link(self.out / path, self.dir / path):
-                return False
-        self.record(path, h, False)
-        return True
-
-    def record(self, path: str, h: str, written: bool) -> None:
-        if path in self.manifest:
-            raise AtlasError(f"two pages would be written to {path}")
-        self.manifest[path] = h
-        if written:
-            self.written += 1
-            self.written_paths.append(path)
-        elif self.holds.get(path) != h:
-            self.linked += 1
-        self.holds[path] = h  # what the spare folder holds now
-
-    def commit(self) -> dict[str, str] | None:
-        """Publish the next version; return what the spare holds afterwards (None: unknown).
-
-        From here until the cache is saved with `self.stamp`, a kill leaves a cache that no longer
-        describes the folders: the new stamp, written first, tells the next build so.
-        """
-        if self.unchanged:
-            if self._begun:  # the spare changed: a cache saved before this build no longer knows it
-                self._new_stamp()
-            self.marker.unlink(missing_ok=True)  # the spare is consistent: every change was recorded
-            return self.holds
-        self.prune()
-        self._new_stamp()
-        if not self.out.exists():
-            self.dir.rename(self.out)
-            self.marker.unlink(missing_ok=True)
-            return None
-        if not _exchange(self.dir, self.out):  # no renameat2: two renames, a tiny window without a site
-            old = self.out.parent / f".{self.out.name}.old"
-            shutil.rmtree(old, ignore_errors=True)
-            self.out.rename(old)
-            self.dir.rename(self.out)
-            old.rename(self.dir)
-        self.marker.unlink(missing_ok=True)
-        return self.published or None  # an old site of unknown content (none known): unknown spare
-
-    def _new_stamp(self) -> None:
-        self.stamp = os.urandom(8).hex()
-        tmp = self.stamp_file.with_name(self.stamp_file.name + ".tmp")
-        tmp.write_text(self.stamp + "\n", encoding="ascii")
-        os.replace(tmp, self.stamp_file)
-
-    def prune(self) -> None:
-        """Remove from the next version every file that is not (yet) part of it."""
-        self.begin()
-        for path in sorted(set(self.holds) - set(self.manifest), reverse=True):
-            _remove(self.dir, path)
-            del self.holds[path]
-
-    def abort(self) -> None:
-        """Leave the published site alone; the spare stays marked incomplete if it was touched."""
-
-
-def place(folder: Path, path: str, data: bytes, holds: dict[str, str], published: dict[str, str], out: Path,
-          parent=None, begin=None) -> tuple[str, bool]:
-    """Put `data` at folder/path unless it is there already; (digest, written?). Worker-safe."""
-    h = digest(data)
-    if holds.get(path) == h:
-        return h, False
-    if begin is not None:
-        begin()
-    target = folder / path
-    if parent is not None:
-        parent(path)
-    else:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    if published.get(path) == h and _link(out / path, target):
-        return h, False
-    tmp = target.with_name(f".{target.name}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, target)  # never write into a file the published site may share by hard link
-    return h, True
-
-
-def _read_stamp(path: Path) -> str:
+def read_stamp(out: Path) -> str:
     """The stamp of the last build that changed the output folders ('' before any)."""
     try:
-        return path.read_text(encoding="ascii").strip()
+        return stamp_file(out).read_text(encoding="ascii").strip()
     except FileNotFoundError:
         return ""
     except (OSError, UnicodeDecodeError):
         return "?"  # unreadable: matches no cache
 
 
-def _link(source: Path, target: Path) -> bool:
+def stamp_file(out: Path) -> Path:
+    return out.parent / f".{out.name}.stamp"
+
+
+def spare_usable(out: Path) -> bool:
+    """The spare folder exists and no build was killed while changing it."""
+    return (out.parent / f".{out.name}.spare").is_dir() and not (out.parent / f".{out.name}.spare-incomplete").exists()
+
+
+class Output:
+    """The next version of the site, being prepared in the spare folder.
+
+    `known`: the site is what the cache says (else every file is written and the spare starts
+    empty). `lag`: the paths where the spare differs from the site; None when the spare is not
+    known, and is then made again from the site.
+    """
+
+    def __init__(self, out: Path, known: bool, lag: set[str] | None, stamp: str) -> None:
+        self.out = out
+        self.dir = out.parent / f".{out.name}.spare"
+        self.marker = out.parent / f".{out.name}.spare-incomplete"
+        self.known = known and out.is_dir()
+        self.lag = lag if self.known else None
+        self.stamp = stamp  # after commit(): the stamp the cache must record
+        self.delta: dict[str, str | None] = {}  # path -> new digest (None: removed), against the site
+        self.written_paths: list[str] = []
+        self._dirs: set[str] = set()
+        self._begun = False
+        for stale in out.parent.glob(f".{out.name}.staging-*"):  # left by older versions
+            shutil.rmtree(stale, ignore_errors=True)
+
+    @property
+    def written(self) -> int:
+        return len(self.written_paths)
+
+    def begin(self) -> None:
+        """Mark the spare as being modified; make it the site's copy, or empty, when not known."""
+        if self._begun:
+            return
+        self._begun = True
+        self.marker.parent.mkdir(parents=True, exist_ok=True)  # --out in a folder not made yet
+        self.marker.touch()
+        if not self.known:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            self.dir.mkdir(parents=True)
+        elif self.lag is None:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            mirror(self.out, self.dir)
+            self.lag = set()
+
+    def make_dirs(self, paths: list[str]) -> None:
+        """Create the folders of many files at once, before forked workers race for them."""
+        self.begin()
+        for path in paths:
+            self._parent(path)
+
+    def _parent(self, path: str) -> None:
+        folder = path.rpartition("/")[0]
+        if folder and folder not in self._dirs:
+            os.makedirs(self.dir / folder, exist_ok=True)
+            self._dirs.add(folder)
+
+    def put(self, path: str, data: bytes, published: str | None) -> str:
+        """Add a file to the next version (`published`: its digest on the site); its digest."""
+        h = digest(data)
+        if h != published:
+            self.begin()
+            self._parent(path)
+            write_file(self.dir / path, data)
+        self.record(path, h, published)
+        return h
+
+    def record(self, path: str, h: str, published: str | None) -> None:
+        """A file of the next version whose bytes (digest h) are in the spare if they differ from the site."""
+        if path in self.delta:
+            raise AtlasError(f"two pages would be written to {path}")
+        if h != published:
+            self.delta[path] = h
+            self.written_paths.append(path)
+
+    def remove(self, path: str) -> None:
+        """A file of the site that the next version no longer has."""
+        self.delta[path] = None
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.delta) or not self.known
+
+    def commit(self) -> set[str] | None:
+        """Publish the next version if it differs; return where the spare differs from it afterwards
+        (None: the spare is not known; the next build that changes something makes it again).
+
+        From the stamp's writing until the cache is saved with `self.stamp`, a kill leaves a
+        cache that no longer describes the folders: the new stamp, written first, says so.
+        """
+        if not self.changed:
+            self.marker.unlink(missing_ok=True)
+            return self.lag
+        self.begin()
+        if self.known:
+            assert self.lag is not None
+            for path in sorted(self.lag):  # the spare's own differences, where this build wrote nothing
+                if path not in self.delta:
+                    _restore(self.out, self.dir, path)
+            for path, h in self.delta.items():
+                if h is None:
+                    _remove(self.dir, path)
+        self._new_stamp()
+        if not self.out.exists():
+            self.dir.rename(self.out)
+        elif not _exchange(self.dir, self.out):  # no renameat2: two renames, a tiny window without a site
+            old = self.out.parent / f".{self.out.name}.old"
+            shutil.rmtree(old, ignore_errors=True)
+            self.out.rename(old)
+            self.dir.rename(self.out)
+            old.rename(self.dir)
+        self.marker.unlink(missing_ok=True)
+        if not self.known:  # the spare is an old site of unknown content (or none): made from the site when needed
+            return None
+        return set(self.delta)  # the old site, now the spare, differs by what this build changed
+
+    def _new_stamp(self) -> None:
+        self.stamp = os.urandom(8).hex()
+        target = stamp_file(self.out)
+        tmp = target.with_name(target.name + ".tmp")
+        tmp.write_text(self.stamp + "\n", encoding="ascii")
+        os.replace(tmp, target)
+
+
+def place(folder: Path, path: str, data: bytes, published: str | None) -> tuple[str, bool]:
+    """Put `data` at folder/path unless the site has those bytes already; (digest, written?). Worker-safe."""
+    h = digest(data)
+    if h == published:
+        return h, False
+    target = folder / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_file(target, data)
+    return h, True
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Replace, never write into: the file may be a hard link shared with the published site."""
     tmp = target.with_name(f".{target.name}.tmp")
-    try:
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, target)
+
+
+def mirror(source: Path, target: Path) -> None:
+    """Make `target` a copy of `source` made of hard links (folders created, files shared)."""
+    target.mkdir(parents=True, exist_ok=True)
+    prefix = len(str(source)) + 1
+    for folder, dirs, files in os.walk(source):
+        rel = folder[prefix:]
+        base = os.path.join(target, rel) if rel else str(target)
+        for name in dirs:
+            os.makedirs(os.path.join(base, name), exist_ok=True)
+        for name in files:
+            os.link(os.path.join(folder, name), os.path.join(base, name))
+
+
+def _restore(site: Path, spare: Path, path: str) -> None:
+    """Make spare/path what site/path is (a hard link), or absent if the site has no such file."""
+    source = site / path
+    if source.exists():
+        target = spare / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
         tmp.unlink(missing_ok=True)
         os.link(source, tmp)
         os.replace(tmp, target)
-        return True
-    except OSError:
-        return False
+    else:
+        _remove(spare, path)
 
 
 def _remove(folder: Path, path: str) -> None:

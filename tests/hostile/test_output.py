@@ -368,7 +368,7 @@ def arm_tripwires(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(builtins, "open", guarded_open)
     monkeypatch.setattr(atlas.config, "load", tripped)
     monkeypatch.setattr(Cache, "load", tripped)
-    for name in ("Output", "check", "place"):
+    for name in ("Cache", "read_sources", "check"):
         monkeypatch.setattr(f"atlas.pipeline.{name}", tripped)
 
 
