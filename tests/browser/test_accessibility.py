@@ -108,6 +108,7 @@ def test_axe_finds_no_violation_with_a_map_popup_open(axe_page, site_server: str
 def test_map_controls_speak_french(page, site_server: str) -> None:
     """Leaflet labels its buttons in English; on a French page they must be French (WCAG 3.1.2)."""
     page.goto(site_server + "carte/")
+    page.locator(".leaflet-control-zoom a").first.wait_for()  # the map is drawn after the page loads
     labels = page.locator(".leaflet-control-zoom a").evaluate_all("as => as.map(a => a.getAttribute('aria-label'))")
     assert labels == ["Zoom avant", "Zoom arrière"]
     open_a_popup(page)
