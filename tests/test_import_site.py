@@ -9,7 +9,6 @@ import email.policy
 import http.server
 import io
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -19,7 +18,7 @@ from atlas.read.source import parse_bytes
 from atlas.tools.importer import ImportOptions, run
 from atlas.tools.importer.columns import NEW_FIELDS
 from atlas.tools.importer.report import text
-from conftest import build_tree, write_tree
+from conftest import build_tree, serve, write_tree
 from import_fixtures import BASE_FILES, COLUMNS, messy, valid_siret
 
 TODAY = dt.date(2026, 12, 3)
@@ -139,12 +138,8 @@ class FakeBan(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def ban():
     FakeBan.requests = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeBan)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/search/csv/"
-    server.shutdown()
-    server.server_close()
+    for url in serve(FakeBan):
+        yield url + "search/csv/"
 
 
 def test_geocoding_against_a_ban_server_and_its_cache(tmp_path, ban):
