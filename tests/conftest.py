@@ -12,7 +12,7 @@ import shutil
 import textwrap
 import threading
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -109,7 +109,11 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 def serve_folder(folder: Path) -> Iterator[str]:
     """Serve a built site on 127.0.0.1 (a free port) until the generator is closed; yields its URL."""
-    handler = functools.partial(_Quiet, directory=str(folder))
+    yield from serve(functools.partial(_Quiet, directory=str(folder)))
+
+
+def serve(handler: Any) -> Iterator[str]:
+    """Serve a request handler on 127.0.0.1 (a free port) until the generator is closed; yields its URL."""
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -234,5 +234,7 @@ MORE = {
         "start: 2026-01-01\nend: 2028-12-31\nupdated: 2026-02-01\n---\n",
 }
 
-WHOLE = {**FILES, **MORE}
+WHOLE = {**FILES, **MORE,
+         # Its own settings: the statement page it has, and the status that page declares.
+         "atlas.yaml": "accessibility: non conforme\naccessibility_page: accessibilite\n"}
 FACTS = Facts(WHOLE)

@@ -197,6 +197,16 @@ def run_axe(page) -> list[dict]:
                          TAGS)
 
 
+def axe_in_both_schemes(page) -> dict[str, list[dict]]:
+    """run_axe in the light then the dark colour scheme (axe-core already added to the page)."""
+    found = {}
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+        found[scheme] = run_axe(page)
+    return found
+
+
 def describe_axe(found: dict[str, list[dict]]) -> str:
     """[scheme] rule (impact): help, then the first targets, for each violation."""
     lines = []
@@ -207,6 +217,34 @@ def describe_axe(found: dict[str, list[dict]]) -> str:
             if len(v["targets"]) > 8:
                 lines.append(f"    … and {len(v['targets']) - 8} more")
     return "\n".join(lines)
+
+
+# --- search in the browser -------------------------------------------------------------------
+
+def result_links(page) -> list[str]:
+    """The hrefs of the search results shown, in order."""
+    return page.locator(".search-results h2 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+
+
+def search_results(page, server: str, query: str = "", **filters: str) -> list[str]:
+    """Open /recherche/ with a query string, wait for the answer; hrefs of the results shown."""
+    params = "&".join(f"{k}={v}" for k, v in {"q": query, **filters}.items() if v)
+    page.goto(f"{server}recherche/?{params}")
+    page.wait_for_selector("[data-search][data-ready]")
+    page.wait_for_function("document.querySelector('[data-search-status]').textContent !== ''")
+    return result_links(page)
+
+
+def search_from_header(page, server: str, words: str) -> str:
+    """Type `words` in the header's search box of the home page and press Enter: the first
+    result's href, once the search page shows it with `words` in its own box."""
+    page.goto(server)
+    page.get_by_label("Rechercher dans l'atlas").fill(words)
+    page.get_by_label("Rechercher dans l'atlas").press("Enter")
+    page.wait_for_url(f"**/recherche/?q={words}")
+    page.wait_for_selector(".search-results h2 a")
+    assert page.get_by_label("Mots à rechercher").input_value() == words
+    return page.locator(".search-results h2 a").first.get_attribute("href")
 
 
 # --- the Nu Html Checker ---------------------------------------------------------------------

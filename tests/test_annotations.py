@@ -18,30 +18,30 @@ def _check(root: Path, capsys: pytest.CaptureFixture[str], *flags: str) -> tuple
 
 def test_errors_and_warnings_annotate_their_lines(tree, capsys: pytest.CaptureFixture[str]) -> None:
     root = tree({
-        "content/actors/la-nef.md": "---\ntitle: La NEF\nwebsit: https://www.lanef.com/\ntype: scopp\n---\n",
-        "content/places/hevea.md": "---\ntitle: Hévéa\ngeo: {lat: 45.7, lon: 4.8}\nopened: 16\n---\n",
+        "content/actors/la-caisse-commune.md": "---\ntitle: La Caisse commune\nwebsit: https://caisse-commune.example.org/\ntype: scopp\n---\n",
+        "content/places/serac.md": "---\ntitle: Sérac\ngeo: {lat: 45.7, lon: 4.8}\nopened: 16\n---\n",
     })
     code, out, err = _check(root, capsys)
     assert code == 1
     assert out == [
-        "::warning file=content/actors/la-nef.md,line=3::websit: unknown field, ignored (an error with --strict) (did you mean 'website'?)",
-        "::error file=content/actors/la-nef.md,line=4::type: unknown type 'scopp' (did you mean 'scop'?)",
-        "::error file=content/places/hevea.md,line=4::opened: '16' is not a plausible year (write a four-digit year)",
+        "::warning file=content/actors/la-caisse-commune.md,line=3::websit: unknown field, ignored (an error with --strict) (did you mean 'website'?)",
+        "::error file=content/actors/la-caisse-commune.md,line=4::type: unknown type 'scopp' (did you mean 'scop'?)",
+        "::error file=content/places/serac.md,line=4::opened: '16' is not a plausible year (write a four-digit year)",
     ]
     assert "2 errors, 1 warning" in err  # the summary goes to stderr, outside the annotations
 
 
 def test_warnings_alone_pass_and_strict_fails_but_they_stay_warnings(tree, capsys: pytest.CaptureFixture[str]) -> None:
-    root = tree({"content/actors/la-nef.md": "---\ntitle: La NEF\nwebsit: https://www.lanef.com/\n---\n"})
+    root = tree({"content/actors/la-caisse-commune.md": "---\ntitle: La Caisse commune\nwebsit: https://caisse-commune.example.org/\n---\n"})
     code, out, _ = _check(root, capsys)
-    assert code == 0 and out == ["::warning file=content/actors/la-nef.md,line=3::websit: unknown field, ignored "
+    assert code == 0 and out == ["::warning file=content/actors/la-caisse-commune.md,line=3::websit: unknown field, ignored "
                                  "(an error with --strict) (did you mean 'website'?)"]
     code, strict_out, err = _check(root, capsys, "--strict")
     assert code == 1 and strict_out == out and "1 error, 0 warnings" in err
 
 
 def test_a_clean_atlas_prints_no_annotation(tree, capsys: pytest.CaptureFixture[str]) -> None:
-    root = tree({"content/actors/la-nef.md": "---\ntitle: La NEF\n---\n"})
+    root = tree({"content/actors/la-caisse-commune.md": "---\ntitle: La Caisse commune\n---\n"})
     assert _check(root, capsys, "--strict")[:2] == (0, [])
 
 

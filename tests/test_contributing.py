@@ -47,9 +47,8 @@ def test_issue_form_maps_to_the_actor_schema() -> None:
     questions = {item["id"]: item for item in form["body"] if "id" in item}
     actor = {spec.name for spec in SCHEMAS["actors"]}
     assert set(questions) - actor == {"body", "confirmation"}
-    # Set by the maintainers (updated, draft), by build.py import (origin), or hard to give in a
-    # form (a position, an image file with its text and credit: sent with the pull request).
-    assert actor - set(questions) == {"updated", "draft", "origin", "geo", "image", "image_alt", "image_credit"}
+    # Set by the maintainers (updated, draft) or by build.py import (origin); every other field is asked.
+    assert actor - set(questions) == {"updated", "draft", "origin"}
     for name, item in questions.items():
         if name in actor:
             assert item["attributes"]["label"].endswith(f"({name})")

@@ -116,7 +116,7 @@ DIRECTORY_CASES = {
     "accessibility-url": ({A: "---\ntitle: A\naccessibility_url: acceslibre.beta.gouv.fr/x\n---\n"},
                           f"{A}:3: accessibility_url: 'acceslibre.beta.gouv.fr/x' is not an http, https or mailto URL"),
     "image-missing": ({A: "---\ntitle: A\nimage: photo.jpg\nimage_alt: La façade\n---\n"},
-                      f"{A}:3: image: no file content/actors/photo.jpg (add the file, or correct its name"),
+                      f"{A}:3: image: image file not found: content/actors/photo.jpg ("),
     "image-without-alt": ({A: "---\ntitle: A\nimage: /assets/a.png\nimage_alt:\n---\n", "assets/a.png": "png"},
                           f"{A}:3: image: an image needs image_alt, the text that replaces it"),
     "image-url": ({A: "---\ntitle: A\nimage: https://exemple.org/a.jpg\nimage_alt: x\n---\n"},

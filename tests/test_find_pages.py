@@ -46,7 +46,7 @@ def test_map_page_lists_every_geolocated_place_with_address_and_hosted_actors(wh
             if slug in listed(data.get("places")):
                 assert f'href="/acteurs/{actor}/"' in html
     assert 'src="/assets/map.js"' in html and "unpkg" not in html and "cdn" not in html
-    assert '"vendor/leaflet/leaflet.js"' in (real_site / "assets" / "map.js").read_text(encoding="utf-8")  # fetched by it
+    assert '"vendor/leaflet/leaflet.js"' in (whole_site / "assets" / "map.js").read_text(encoding="utf-8")  # fetched by it
 
 
 def test_place_actor_and_territory_pages_show_a_small_map_of_their_points(whole_site: Path) -> None:

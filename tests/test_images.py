@@ -195,10 +195,11 @@ BAD_IMAGES = [  # (image value, what to put on disk, words of the message)
     ("coupee.jpg", _truncated, "cannot read the image content/actors/coupee.jpg"),
     ("vide.jpg", lambda p: p.write_bytes(b""), "cannot read the image"),
     ("bombe.png", _bomb, "too many pixels"),
-    ("logo.svg", lambda p: p.write_text("<svg/>", encoding="utf-8"), "not a supported image type"),
-    ("https://example.org/photo.jpg", None, "is a web address"),
-    ("../../secret.jpg", None, "is outside content/"),
-    ("/images/x.jpg", None, "must start with /assets/"),
+    # The form of the value is checked with the entry (read/checks.py), the file with the atlas:
+    ("logo.svg", lambda p: p.write_text("<svg/>", encoding="utf-8"), "is not a JPEG, PNG, WebP or GIF file"),
+    ("https://example.org/photo.jpg", None, "is a URL"),
+    ("../../secret.jpg", None, "is not a file next to the entry or under /assets/"),
+    ("/images/x.jpg", None, "is not a file next to the entry or under /assets/"),
 ]
 
 

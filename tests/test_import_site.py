@@ -9,7 +9,6 @@ import email.policy
 import http.server
 import io
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -19,14 +18,10 @@ from atlas.read.source import parse_bytes
 from atlas.tools.importer import ImportOptions, run
 from atlas.tools.importer.columns import NEW_FIELDS
 from atlas.tools.importer.report import text
-from conftest import build_tree, write_tree
+from conftest import build_tree, serve, write_tree
 from import_fixtures import BASE_FILES, COLUMNS, messy, valid_siret
 
 TODAY = dt.date(2026, 12, 3)
-CONTENT_MODEL = ("the fields of FIELDS.md (address, geo, siret, phone, origin…) are declared and validated by "
-                 "the content-model branch; until it is merged they are « unknown field » warnings, which "
-                 "--strict makes errors. Remove this xfail when merging content-model.")
-
 
 def imported_atlas(tmp_path: Path, rows: int) -> Path:
     root = write_tree(tmp_path / "atlas", BASE_FILES)
@@ -56,10 +51,8 @@ def only_new_field_warnings(problems) -> list:
 def test_imported_atlas_passes_check_strict(tmp_path):
     root = imported_atlas(tmp_path, 300)
     result = check(Options(root=root, strict=True))
-    assert only_new_field_warnings(result.report.problems) == []
+    assert [p.format() for p in result.report.problems] == []
     assert len(result.atlas.by_kind["actors"]) > 250
-    if result.report.problems:
-        pytest.xfail(CONTENT_MODEL)
 
 
 def test_imported_atlas_builds(tmp_path):
@@ -72,9 +65,7 @@ def test_imported_atlas_builds(tmp_path):
     rows = list(csv.DictReader(io.StringIO(donnees), delimiter=";"))
     assert any(r["nom"].startswith("'=HYPERLINK(") for r in rows)  # the import kept it as text; the export defuses it
     strict = build_tree(root, search=False, strict=True)
-    if not strict.report.ok:
-        assert only_new_field_warnings(strict.report.problems) == []
-        pytest.xfail(CONTENT_MODEL)
+    assert strict.report.ok, [p.format() for p in strict.report.problems]
 
 
 def test_csv_exports_neutralise_formulas(tmp_path):
@@ -147,12 +138,8 @@ class FakeBan(http.server.BaseHTTPRequestHandler):
 @pytest.fixture
 def ban():
     FakeBan.requests = []
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), FakeBan)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/search/csv/"
-    server.shutdown()
-    server.server_close()
+    for url in serve(FakeBan):
+        yield url + "search/csv/"
 
 
 def test_geocoding_against_a_ban_server_and_its_cache(tmp_path, ban):

@@ -192,27 +192,7 @@ def test_check_renders_nothing(tree) -> None:
     assert not (root / "site").exists()
 
 
-def test_the_sample_atlas_has_no_broken_link(real_site: Path) -> None:
-    assert broken_links(real_site) == []
 
-
-# --- the record a worker keeps, and the rule ----------------------------------------------
-
-
-@pytest.mark.parametrize("url, page_url, expected", [
-    ("/atlas/carte/", "acteurs/x/", "/atlas/carte/"),
-    ("../../a-z/", "acteurs/x/", "/atlas/a-z/"),
-    ("../", "acteurs/x/", "/atlas/acteurs/"),
-    ("photo.jpg", "acteurs/x/", "/atlas/acteurs/x/photo.jpg"),
-    ("#haut", "acteurs/x/", "#haut"),
-    ("?q=x", "recherche/", "/atlas/recherche/"),
-    ("/atlas/recherche/?q=x#r", "", "/atlas/recherche/#r"),
-    ("https://org.github.io/atlas/flux.xml", "", "/atlas/flux.xml"),
-    ("https://example.org/", "", None), ("//cdn.example.org/x.js", "", None), ("mailto:a@b.fr", "", None),
-    ("", "", None),
-])
-def test_root_relative(url: str, page_url: str, expected: str | None) -> None:
-    assert root_relative(url, page_url, "/atlas/", "https://org.github.io/atlas/") == expected
 
 
 def test_attributes_read_links_ids_and_every_srcset_candidate() -> None:

@@ -18,10 +18,10 @@ TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.mark.parametrize("title, slug", [
-    ("L'Aubergeoise", "l-aubergeoise"),
-    ("Maison de l'ESS — Lille", "maison-de-l-ess-lille"),
-    ("Économie d’Île-de-France", "economie-d-ile-de-france"),
-    ("  Cœur   de   Lyon ", "coeur-de-lyon"),
+    ("L'Épicerie du Port", "l-epicerie-du-port"),
+    ("Maison de l'ESS — Bayonne", "maison-de-l-ess-bayonne"),
+    ("Économie d’Île-d’Yeu", "economie-d-ile-d-yeu"),
+    ("  Cœur   de   Biarritz ", "coeur-de-biarritz"),
     ("SCOP « Les 3 Ponts »", "scop-les-3-ponts"),
 ])
 def test_slug_comes_from_the_title(tmp_path: Path, title: str, slug: str) -> None:
@@ -91,23 +91,23 @@ def test_the_examples_in_the_comments_are_valid_values(tmp_path: Path) -> None:
         assert set(entry.values) == {spec.name for spec in SCHEMAS[kind]}
 
 def test_refuses_to_overwrite_an_existing_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["new", "acteur", "L'Aubergeoise", "--root", str(tmp_path)]) == 0
-    assert capsys.readouterr().out.strip() == "content/actors/l-aubergeoise.md"
-    path = tmp_path / "content/actors/l-aubergeoise.md"
-    path.write_text("---\ntitle: L'Aubergeoise\nsummary: écrit à la main\n---\n", encoding="utf-8")
-    assert main(["new", "actors", "L’Aubergeoise", "--root", str(tmp_path)]) == 1
+    assert main(["new", "acteur", "L'Épicerie du Port", "--root", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == "content/actors/l-epicerie-du-port.md"
+    path = tmp_path / "content/actors/l-epicerie-du-port.md"
+    path.write_text("---\ntitle: L'Épicerie du Port\nsummary: écrit à la main\n---\n", encoding="utf-8")
+    assert main(["new", "actors", "L’Épicerie du Port", "--root", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "error: content/actors/l-aubergeoise.md already exists: nothing written" in err
+    assert "error: content/actors/l-epicerie-du-port.md already exists: nothing written" in err
     assert "écrit à la main" in path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("ext", [".yaml", ".yml"])
 def test_refuses_when_a_data_entry_holds_the_slug(tmp_path: Path, ext: str, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "content/places").mkdir(parents=True)
-    (tmp_path / f"content/places/hevea{ext}").write_text("title: Hévéa\n", encoding="utf-8")
-    assert main(["new", "lieu", "Hévéa", "--root", str(tmp_path)]) == 1
-    assert f"content/places/hevea{ext} already exists" in capsys.readouterr().err
-    assert not (tmp_path / "content/places/hevea.md").exists()
+    (tmp_path / f"content/places/serac{ext}").write_text("title: Sérac\n", encoding="utf-8")
+    assert main(["new", "lieu", "Sérac", "--root", str(tmp_path)]) == 1
+    assert f"content/places/serac{ext} already exists" in capsys.readouterr().err
+    assert not (tmp_path / "content/places/serac.md").exists()
 
 
 def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -121,7 +121,7 @@ def test_usage_errors_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 @pytest.mark.parametrize("value, text", [
     ("Lille", "Lille"), ("https://www.lanef.com/", "https://www.lanef.com/"), ("59000", '"59000"'),
     ("2026-11-22", "2026-11-22"), ("a: b", '"a: b"'), ("no", '"no"'), (["x, y", "z"], '["x, y", z]'),
-    ({"lat": 50.5, "lon": 3}, "{lat: 50.5, lon: 3}"), ("L'Aubergeoise", "L'Aubergeoise"), ("'quoted", "\"'quoted\""),
+    ({"lat": 50.5, "lon": 3}, "{lat: 50.5, lon: 3}"), ("L'Épicerie du Port", "L'Épicerie du Port"), ("'quoted", "\"'quoted\""),
 ])
 def test_inline_yaml_quotes_only_when_needed(value: object, text: str) -> None:
     assert inline_yaml(value) == text

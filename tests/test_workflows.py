@@ -97,6 +97,9 @@ def test_init_from_the_installed_engine_then_check_and_build_strict(installed: P
              for p in new_atlas.rglob("*") if p.is_file() and p.suffix not in (".pf_index", ".pf_fragment",
                                                                                   ".pf_filter", ".pf_meta", ".wasm")}
     assert len([p for p in texts if p.startswith("site/")]) > 20
+    # The outlines of France name its regions (Admin Express data, the same for every atlas): a
+    # region's name there is geography, not the sample atlas.
+    texts = {path: text for path, text in texts.items() if not path.startswith("site/assets/geo/")}
     assert {path: found for path, text in texts.items() if (found := named_samples(text))} == {}
 
 

@@ -33,24 +33,3 @@ def duplicate_identifiers(entries: list[Entry]) -> list[Problem]:
                 problems.append(Problem(entry.path, entry.line(name), name, f"{name.upper()} {value} is also on {others}",
                                         "one organisation, one entry: merge them, or correct the number"))
     return problems
-
-
-def image_file(entry_path: str, image: str) -> str:
-    """Where an entry's image is, relative to the atlas root: beside the entry, or under assets/."""
-    if image.startswith("/assets/"):
-        return image.lstrip("/")
-    return (PurePosixPath(entry_path).parent / image).as_posix()
-
-
-def missing_images(entries: list[Entry], root: Path | None) -> list[Problem]:
-    """An `image` whose file is not there (the form of the path was checked with the entry)."""
-    if root is None:
-        return []
-    problems = []
-    for entry in entries:
-        image = entry.get("image")
-        if image and not (root / image_file(entry.path, image)).is_file():
-            problems.append(Problem(entry.path, entry.line("image"), "image",
-                                    f"no file {image_file(entry.path, image)}",
-                                    "add the file, or correct its name: letter case counts"))
-    return problems

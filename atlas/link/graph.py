@@ -13,7 +13,7 @@ from ..model.dates import as_day
 from ..model.kinds import ENTRY_KINDS, KINDS, SLUG_PATTERN, SYMMETRIC, Entry
 from ..model.problems import AtlasError, Problem, closest
 from ..model.vocabulary import BUILTIN, Model
-from .entries import duplicate_identifiers, missing_images
+from .entries import duplicate_identifiers
 
 Key = tuple[str, str]
 _SLUG = re.compile(SLUG_PATTERN)
@@ -255,7 +255,6 @@ def link(entries: list[Entry], drafts: bool = False, root: Path | None = None,
     problems.extend(_cycles(atlas))
     problems.extend(_cross_links(atlas, slugs_by_kind, kinds_of_slug, hints, unreadable, sorts))
     problems.extend(duplicate_identifiers(ordered))
-    problems.extend(missing_images(ordered, root))
     _indexes(atlas, sorts)
     return atlas, problems
 

@@ -18,7 +18,6 @@ from typing import Protocol
 
 from ..model.kinds import Entry
 from ..model.vocabulary import BUILTIN, Model
-from .entries import missing_images
 from .graph import SECTIONS, Atlas, Key, references
 
 
@@ -85,8 +84,6 @@ def update(graph: Graph, changes: list[Change], drafts: bool, model: Model = BUI
     after = graph.atlas()
     if any(graph.referrers(key) for key in set(old_keys.values()) - {e.key for e in new_entries if e}):
         return None  # something still points at an entry that is gone
-    if missing_images([e for e in new_entries if e], after.root):
-        return None
     for entry in new_entries:
         assert entry is not None
         if not _sound(after, entry, model) or graph.sharing_identifier(entry):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 from stdnum.exceptions import InvalidChecksum, InvalidLength, ValidationError
@@ -76,23 +76,40 @@ def check_url(value: Any, spec: Field, raw: RawEntry, path: str, schemes: tuple[
     return text
 
 
-def check_urls(value: Any, spec: Field, raw: RawEntry, path: str) -> tuple[str, ...]:
-    """A list of web addresses (social networks), each once."""
+def check_item(checker: Callable[[Any, Field, RawEntry, str], Any], value: Any, spec: Field, raw: RawEntry,
+               path: str) -> Any:
+    """Check one item of a list; a problem is reported at the item's own line, not the list's."""
+    try:
+        return checker(value, spec, raw, path)
+    except Invalid as exc:
+        exc.path = exc.path or path
+        raise
+
+
+def distinct_items(checker: Callable[[Any, Field, RawEntry, str], str], what: str, value: Any, spec: Field,
+                   raw: RawEntry, path: str) -> tuple[str, ...]:
+    """A list (`what`: « a list of slugs ») whose items pass `checker`, each once, in order."""
     if isinstance(value, str):
         raise Invalid(f"expected a list, got text '{value}'", f"write [{value}]")
     if not isinstance(value, list):
-        raise Invalid(f"expected a list of web addresses, got {type_name(value)}")
-    seen: dict[str, None] = {}
+        raise Invalid(f"expected {what}, got {type_name(value)}")
+    seen: dict[str, None] = {}  # ordered, and O(1) membership: a list would be quadratic
     for i, item in enumerate(value):
         where = f"{path}.{i}"
-        try:
-            url = check_url(item, spec, raw, where, ("http", "https"))
-        except Invalid as exc:
-            raise Invalid(exc.message, exc.hint, exc.path or where) from None
-        if url in seen:
-            raise Invalid(f"'{url}' is listed twice", "remove the duplicate", where)
-        seen[url] = None
+        text = check_item(checker, item, spec, raw, where)
+        if text in seen:
+            raise Invalid(f"'{text}' is listed twice", "remove the duplicate", where)
+        seen[text] = None
     return tuple(seen)
+
+
+def check_web_url(value: Any, spec: Field, raw: RawEntry, path: str) -> str:
+    return check_url(value, spec, raw, path, ("http", "https"))
+
+
+def check_urls(value: Any, spec: Field, raw: RawEntry, path: str) -> tuple[str, ...]:
+    """A list of web addresses (social networks), each once."""
+    return distinct_items(check_web_url, "a list of web addresses", value, spec, raw, path)
 
 
 def check_postcode(value: Any, spec: Field, raw: RawEntry, path: str) -> str:
@@ -107,33 +124,33 @@ def _digits(value: Any, spec: Field, raw: RawEntry, path: str) -> str:
     return re.sub(r"[\s.\u00a0\u202f]", "", check_str(value, spec, raw, path))
 
 
-def check_siret(value: Any, spec: Field, raw: RawEntry, path: str) -> str:
-    """14 digits, Luhn key (or La Poste's rule for its own establishments), normalised."""
+def _identifier(module: Any, name: str, value: Any, spec: Field, raw: RawEntry, path: str,
+                long_hint: Callable[[str], str]) -> str:
+    """A SIRET or SIREN (python-stdnum's `module`) normalised, or why not: too long or short
+    (`long_hint(number)` says what was meant), a wrong check digit, not digits."""
     number = _digits(value, spec, raw, path)
+    size = {"SIRET": 14, "SIREN": 9}[name]
     try:
-        return stdnum_siret.validate(number)
+        return module.validate(number)
     except InvalidLength:
-        raise Invalid(f"'{number}' has {len(number)} digits, a SIRET has 14",
-                      "9 for a SIREN (write it as siren:), 14 for an establishment's SIRET") from None
+        raise Invalid(f"'{number}' has {len(number)} digits, a {name} has {size}", long_hint(number)) from None
     except InvalidChecksum:
-        raise Invalid(f"'{number}' is not a valid SIRET: its check digit is wrong",
+        raise Invalid(f"'{number}' is not a valid {name}: its check digit is wrong",
                       "copy it again from annuaire-entreprises.data.gouv.fr") from None
     except ValidationError:
-        raise Invalid(f"'{number}' is not a SIRET: 14 digits expected", "digits only, spaces allowed") from None
+        raise Invalid(f"'{number}' is not a {name}: {size} digits expected", "digits only, spaces allowed") from None
+
+
+def check_siret(value: Any, spec: Field, raw: RawEntry, path: str) -> str:
+    """14 digits, Luhn key (or La Poste's rule for its own establishments), normalised."""
+    return _identifier(stdnum_siret, "SIRET", value, spec, raw, path,
+                       lambda _: "9 for a SIREN (write it as siren:), 14 for an establishment's SIRET")
 
 
 def check_siren(value: Any, spec: Field, raw: RawEntry, path: str) -> str:
-    number = _digits(value, spec, raw, path)
-    try:
-        return stdnum_siren.validate(number)
-    except InvalidLength:
-        hint = "that is a SIRET: write it as siret:" if len(number) == 14 else "9 digits, spaces allowed"
-        raise Invalid(f"'{number}' has {len(number)} digits, a SIREN has 9", hint) from None
-    except InvalidChecksum:
-        raise Invalid(f"'{number}' is not a valid SIREN: its check digit is wrong",
-                      "copy it again from annuaire-entreprises.data.gouv.fr") from None
-    except ValidationError:
-        raise Invalid(f"'{number}' is not a SIREN: 9 digits expected", "digits only, spaces allowed") from None
+    """9 digits, Luhn key, normalised."""
+    return _identifier(stdnum_siren, "SIREN", value, spec, raw, path,
+                       lambda n: "that is a SIRET: write it as siret:" if len(n) == 14 else "9 digits, spaces allowed")
 
 
 def check_rna(value: Any, spec: Field, raw: RawEntry, path: str) -> str:

@@ -11,8 +11,8 @@ from ..model.kinds import LINK_PREFIX, SLUG_PATTERN, Entry, Field
 from ..model.problems import WARNING, Problem, closest
 from ..model.vocabulary import BUILTIN, Model
 from .checks import (INSEE_CODES, INSEE_EXAMPLES, Invalid, check_email, check_hours, check_image, check_insee,
-                     check_origin, check_phone, check_postcode, check_rna, check_siren, check_siret, check_str,
-                     check_url, check_urls, type_name)
+                     check_item, check_origin, check_phone, check_postcode, check_rna, check_siren, check_siret,
+                     check_str, check_url, check_urls, distinct_items, type_name)
 from .source import RawEntry, slugify
 
 _SLUG = re.compile(SLUG_PATTERN)
@@ -154,17 +154,7 @@ def check_slug(value: Any, spec: Field, raw: RawEntry, path: str) -> str:
 
 
 def check_refs(value: Any, spec: Field, raw: RawEntry, path: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        raise Invalid(f"expected a list, got text '{value}'", f"write [{value}]")
-    if not isinstance(value, list):
-        raise Invalid(f"expected a list of slugs, got {type_name(value)}")
-    seen: dict[str, None] = {}  # ordered, and O(1) membership: a list would be quadratic
-    for i, item in enumerate(value):
-        slug = _item(check_slug, item, spec, raw, f"{path}.{i}")
-        if slug in seen:
-            raise Invalid(f"'{slug}' is listed twice", "remove the duplicate", f"{path}.{i}")
-        seen[slug] = None
-    return tuple(seen)
+    return distinct_items(check_slug, "a list of slugs", value, spec, raw, path)
 
 
 def check_strs(value: Any, spec: Field, raw: RawEntry, path: str) -> tuple[str, ...]:
@@ -172,17 +162,7 @@ def check_strs(value: Any, spec: Field, raw: RawEntry, path: str) -> tuple[str, 
         value = [value]
     if not isinstance(value, list):
         raise Invalid(f"expected a list of lines, got {type_name(value)}")
-    return tuple(_item(check_str, item, spec, raw, f"{path}.{i}") for i, item in enumerate(value))
-
-
-def _item(checker: Callable[[Any, Field, RawEntry, str], Any], value: Any, spec: Field, raw: RawEntry,
-          path: str) -> Any:
-    """Check one item of a list; a problem is reported at the item's own line, not the list's."""
-    try:
-        return checker(value, spec, raw, path)
-    except Invalid as exc:
-        exc.path = exc.path or path
-        raise
+    return tuple(check_item(check_str, item, spec, raw, f"{path}.{i}") for i, item in enumerate(value))
 
 
 def check_geo(value: Any, spec: Field, raw: RawEntry, path: str) -> dict[str, Any]:

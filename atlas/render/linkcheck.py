@@ -15,6 +15,12 @@ A broken link is reported once per source, at the content file and line for a bo
 atlas.yaml line for a setting, and for a template at the first template line that writes its
 path (the page's own template when none does). An error by default; a warning with
 `links: warn` in atlas.yaml (and `--strict` makes warnings errors again).
+
+Integration with the pipeline, all of it: the render worker calls `links.page_links()` on the HTML
+it just made and returns the record with the page's dependencies; the cache keeps it as the third
+element of the page's record (url -> (file, dependencies, links)), reused with the page when the
+page is not rendered again; `build()` calls `check_site()` once the outputs are made, and fails
+before the swap on an error; `check()` calls `check_content()`.
 """
 
 from __future__ import annotations

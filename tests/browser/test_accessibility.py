@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from fixture_atlas import FACTS
-from helpers import AXE, describe_axe, run_axe
+from helpers import AXE, axe_in_both_schemes, describe_axe, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -54,11 +54,7 @@ def test_axe_finds_no_violation_in_light_and_dark(axe_page, site_server: str, ur
     if page.locator("[data-map]").count():
         page.wait_for_selector("[data-map] .leaflet-marker-icon")  # the drawn map is checked too
     page.add_script_tag(path=str(AXE))
-    found = {}
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
-        found[scheme] = run_axe(page)
+    found = axe_in_both_schemes(page)
     assert not any(found.values()), f"axe-core on /{url}:\n{describe_axe(found)}"
 
 
@@ -98,16 +94,14 @@ def test_axe_finds_no_violation_with_a_map_popup_open(axe_page, site_server: str
     # Leaflet fades the popup in: check its colours once it is opaque, not mid-transition.
     page.wait_for_function("getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'")
     page.add_script_tag(path=str(AXE))
-    found = {}
-    for scheme in ("light", "dark"):
-        page.emulate_media(color_scheme=scheme)
-        found[scheme] = run_axe(page)
+    found = axe_in_both_schemes(page)
     assert not any(found.values()), f"axe-core on /carte/ with a popup open:\n{describe_axe(found)}"
 
 
 def test_map_controls_speak_french(page, site_server: str) -> None:
     """Leaflet labels its buttons in English; on a French page they must be French (WCAG 3.1.2)."""
     page.goto(site_server + "carte/")
+    page.locator(".leaflet-control-zoom a").first.wait_for()  # the map is drawn after the page loads
     labels = page.locator(".leaflet-control-zoom a").evaluate_all("as => as.map(a => a.getAttribute('aria-label'))")
     assert labels == ["Zoom avant", "Zoom arrière"]
     open_a_popup(page)

@@ -4,15 +4,12 @@ the search page filters programmes by status."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import http.server
-import threading
 from typing import Iterator
 
 import pytest
 from PIL import Image
 
-from conftest import ROOT, build_tree, record_requests, write_tree
+from conftest import ROOT, build_tree, record_requests, serve_folder, write_tree
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +20,6 @@ new PerformanceObserver(list => {
   for (const entry of list.getEntries()) { if (!entry.hadRecentInput) window.__shift += entry.value; }
 }).observe({type: "layout-shift", buffered: true});
 """
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +46,7 @@ def served(tmp_path_factory) -> Iterator[str]:
         env.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 3, 1, tzinfo=dt.timezone.utc).timestamp())))
         result = build_tree(root)
     assert result.report.ok, result.report.lines()
-    handler = functools.partial(_Quiet, directory=str(root / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    yield from serve_folder(root / "site")
 
 
 def test_an_entry_image_loads_without_layout_shift_and_lazy_below_the_fold(browser, served: str) -> None:

@@ -5,9 +5,6 @@ its index loaded, results with their kind, type and territory, and pages without
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 import unicodedata
 from collections import Counter
 from pathlib import Path
@@ -15,7 +12,8 @@ from typing import Iterator
 
 import pytest
 
-from conftest import build_tree, record_requests, write_tree
+from conftest import build_tree, record_requests, serve_folder, write_tree
+from helpers import result_links
 
 pytestmark = pytest.mark.browser
 
@@ -42,13 +40,7 @@ def atlas_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = write_tree(tmp_path_factory.mktemp("reader") / "atlas", FILES)
     result = build_tree(root)  # with the search index
     assert result.report.ok, "\n".join(result.report.lines())
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(root / "site"))
-    handler.log_message = lambda *a: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    yield from serve_folder(root / "site")
 
 
 def geometry_bytes(page) -> list[int]:
@@ -150,7 +142,7 @@ def test_typing_before_the_index_has_loaded_finds_results(page, atlas_server: st
         route.continue_()
     page.wait_for_selector(".search-results h2 a")
     assert box.input_value() == "boulan"
-    hrefs = page.locator(".search-results h2 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    hrefs = result_links(page)
     assert "/acteurs/fournil/" in hrefs
 
 

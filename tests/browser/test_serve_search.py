@@ -17,6 +17,7 @@ from typing import Iterator
 import pytest
 
 from conftest import ROOT, write_tree
+from helpers import search_results
 
 pytestmark = pytest.mark.browser
 
@@ -59,21 +60,14 @@ def preview(tmp_path: Path) -> Iterator[tuple[Path, str]]:
             proc.wait()
 
 
-def results(page, url: str, query: str) -> list[str]:
-    page.goto(f"{url}recherche/?q={query}")
-    page.wait_for_selector("[data-search][data-ready]")
-    page.wait_for_function("document.querySelector('[data-search-status]').textContent !== ''")
-    return page.locator(".search-results h2 a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-
-
 def test_the_preview_searches_and_its_index_follows_an_edit(page, preview: tuple[Path, str]) -> None:
     root, url = preview
-    assert results(page, url, "velos") == ["/acteurs/alpha/"]
+    assert search_results(page, url, "velos") == ["/acteurs/alpha/"]
     (root / "content/actors/beta.md").write_text(ACTOR.format(title="Beta", body="Elle répare des tandems."),
                                                  encoding="utf-8")
     for _ in range(60):  # the rebuild, the index included, then a fresh search
-        if results(page, url, "tandems") == ["/acteurs/beta/"]:
+        if search_results(page, url, "tandems") == ["/acteurs/beta/"]:
             break
         page.wait_for_timeout(500)
-    assert results(page, url, "tandems") == ["/acteurs/beta/"]
-    assert results(page, url, "cuisine") == []
+    assert search_results(page, url, "tandems") == ["/acteurs/beta/"]
+    assert search_results(page, url, "cuisine") == []

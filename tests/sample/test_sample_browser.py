@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpers import AXE, describe_axe, run_axe
+from helpers import AXE, axe_in_both_schemes, describe_axe, search_from_header
 
 from .conftest import SAMPLE
 
@@ -35,10 +35,7 @@ def test_axe_finds_no_violation_in_light_and_dark(axe_page, sample_server: str, 
     axe_page.emulate_media(color_scheme="light")
     axe_page.goto(sample_server + url, wait_until="load")
     axe_page.add_script_tag(path=str(AXE))
-    found = {}
-    for scheme in ("light", "dark"):
-        axe_page.emulate_media(color_scheme=scheme)
-        found[scheme] = run_axe(axe_page)
+    found = axe_in_both_schemes(axe_page)
     assert not any(found.values()), f"axe-core on /{url}:\n{describe_axe(found)}"
 
 
@@ -57,10 +54,4 @@ def test_no_horizontal_scroll_at_320_pixels(browser, sample_server: str) -> None
 
 
 def test_header_search_finds_la_nef(page, sample_server: str) -> None:
-    page.goto(sample_server)
-    page.get_by_label("Rechercher dans l'atlas").fill("NEF")
-    page.get_by_label("Rechercher dans l'atlas").press("Enter")
-    page.wait_for_url("**/recherche/?q=NEF")
-    page.wait_for_selector(".search-results h2 a")
-    assert page.locator(".search-results h2 a").first.get_attribute("href").endswith("/acteurs/la-nef/")
-    assert page.get_by_label("Mots à rechercher").input_value() == "NEF"
+    assert search_from_header(page, sample_server, "NEF").endswith("/acteurs/la-nef/")
