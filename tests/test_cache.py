@@ -84,18 +84,26 @@ def change_asset(root: Path) -> None:
     write(root, "assets/style.css", override(root, "assets/style.css").read_text(encoding="utf-8") + "\n/* x */\n")
 
 
+def change_settings(root: Path) -> None:
+    path = root / "atlas.yaml"
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    write(root, "atlas.yaml", text + 'description: "Un atlas dont la description a changé."\n')
+
+
 EDITS: dict[str, Callable[[Path], None]] = {
     "edit-body": edit_body, "referenced-title": edit_referenced_title, "add": add_entry,
     "delete": delete_entry, "rename": rename_entry, "template": change_template,
     "theme-title": change_theme_title, "territory-parent": change_territory_parent, "asset": change_asset,
+    "settings": change_settings,
 }
 
 
-def cold(root: Path, tmp: Path) -> dict[str, str]:
+def cold(root: Path, tmp: Path, search: bool = True) -> dict[str, str]:
+    """The digest of a build of a copy of `root` without any cache."""
     copy = tmp / "cold"
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".site*", ".atlas-cache"))
-    result = build(Options(root=copy, out=copy / "site", use_cache=False))
+    result = build(Options(root=copy, out=copy / "site", use_cache=False, search=search))
     assert result.report.ok
     return tree_digest(copy / "site")
 
@@ -123,7 +131,7 @@ def test_incremental_build_equals_cold_build(tree, tmp_path: Path, name: str) ->
 
 
 def test_a_build_that_changes_nothing_leaves_the_cache_files_alone(tree) -> None:
-    """No-change rebuilds skip saving the cache, and read the export fragments only to remake exports."""
+    """A no-change rebuild writes nothing to the cache's database; an edit does."""
     root = tree(FILES)
     for path in root.rglob("*"):
         if path.is_file():
@@ -132,14 +140,18 @@ def test_a_build_that_changes_nothing_leaves_the_cache_files_alone(tree) -> None
     for _ in range(3):  # the third build finds both output folders up to date
         assert build(Options(root=root, out=site, search=False)).report.ok
     files = sorted((root / ".atlas-cache").glob("build-*"))
-    assert [f.suffix for f in files] == [".fragments", ".pickle"]
-    before = {f: f.stat().st_mtime_ns for f in files}
+    assert [f.suffix for f in files] == [".sqlite"]
+
+    def state() -> dict[str, tuple[int, bytes]]:
+        return {f.name: (f.stat().st_mtime_ns, f.read_bytes()) for f in (root / ".atlas-cache").glob("build-*")}
+
+    before = state()
     again = build(Options(root=root, out=site, search=False))
     assert again.report.ok and again.rendered == 0 and again.written == 0
-    assert {f: f.stat().st_mtime_ns for f in files} == before
+    assert state() == before
     edit_body(root)
     assert build(Options(root=root, out=site, search=False)).report.ok
-    assert all(f.stat().st_mtime_ns != before[f] for f in files), "an edit must save both"
+    assert state()[files[0].name][1] != before[files[0].name][1], "an edit must be saved"
 
 
 def test_a_long_lived_cache_object_gives_the_same_bytes(tree, tmp_path: Path) -> None:
@@ -169,8 +181,9 @@ def test_recent_files_are_reread_even_with_the_same_size_and_mtime(tree) -> None
 def test_a_spare_left_half_updated_by_a_killed_build_is_not_trusted(tree, tmp_path: Path) -> None:
     root = tree(FILES)
     site = root / "site"
-    for _ in range(2):
-        assert build(Options(root=root, out=site)).report.ok
+    assert build(Options(root=root, out=site)).report.ok
+    edit_body(root)  # the first build that changes something makes the spare folder
+    assert build(Options(root=root, out=site)).report.ok
     spare = root / ".site.spare"
     assert spare.is_dir()
     (spare / "index.html").unlink()  # a killed build replaces files, it never writes into them
@@ -182,25 +195,61 @@ def test_a_spare_left_half_updated_by_a_killed_build_is_not_trusted(tree, tmp_pa
     assert not (root / ".site.spare-incomplete").exists()
 
 
-def test_a_finisher_reruns_only_when_the_site_changed(tree, tmp_path: Path, monkeypatch) -> None:
-    from atlas.outputs import Finisher
+def test_search_is_indexed_again_only_when_indexed_text_changed(tree, tmp_path: Path, monkeypatch) -> None:
+    from atlas.incremental import steps
 
     runs: list[int] = []
+    real = steps.search_index
 
-    def index(folder: Path, atlas, site) -> None:
+    def counted(records, language):
         runs.append(1)
-        pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.html"))
-        (folder / "recherche-index").mkdir()
-        (folder / "recherche-index" / "pages.txt").write_text("\n".join(pages), encoding="utf-8")
+        return real(records, language)
 
-    monkeypatch.setattr("atlas.pipeline.FINISHERS", (Finisher("recherche-index", index),))
+    monkeypatch.setattr(steps, "search_index", counted)
     root = tree(FILES)
     site = root / "site"
     assert build(Options(root=root, out=site)).report.ok and len(runs) == 1
     assert build(Options(root=root, out=site)).report.ok and len(runs) == 1  # nothing changed
-    assert (site / "recherche-index/pages.txt").is_file()
+    change_asset(root)  # no page's indexed text changes
+    assert build(Options(root=root, out=site)).report.ok and len(runs) == 1
     add_entry(root)
     assert build(Options(root=root, out=site)).report.ok and len(runs) == 2
-    assert "acteurs/apes/index.html" in (site / "recherche-index/pages.txt").read_text(encoding="utf-8")
+    assert any(p.name.startswith("pagefind") for p in (site / "pagefind").iterdir())
     assert build(Options(root=root, out=site)).report.ok and len(runs) == 2
     assert tree_digest(site) == cold(root, tmp_path)
+
+
+@pytest.mark.parametrize("after", [0.4, 0.9, 1.6, 2.5])
+def test_a_build_killed_at_any_moment_leaves_a_cache_that_builds_the_cold_result(tree, tmp_path: Path,
+                                                                                    after: float) -> None:
+    """SIGKILL a build process part-way (read, link, render or writing, by the delay), then build:
+    the site is the old one or the new one, and the next build equals a cold build."""
+    import signal
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    many = {f"content/actors/structure-{i:03d}.md": f"---\ntitle: Structure {i:03d}\ntype: association\n"
+            f"themes: [finance-solidaire]\n---\nLa structure numéro {i}.\n" for i in range(400)}
+    root = tree({**FILES, **many})
+    site = root / "site"
+    assert build(Options(root=root, out=site, search=False)).report.ok
+    before = tree_digest(site)
+    for i in range(0, 400, 7):  # many pages to render again
+        write(root, f"content/actors/structure-{i:03d}.md", many[f"content/actors/structure-{i:03d}.md"] + "Modifiée.\n")
+    edit_referenced_title(root)
+    proc = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "build", "--no-search", "--root", str(root)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        proc.wait(timeout=after)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)  # the build and its render workers, as a power cut would
+        proc.wait()
+    killed = tree_digest(site)
+    result = build(Options(root=root, out=site, search=False))
+    assert result.report.ok
+    expected = cold(root, tmp_path, search=False)
+    assert killed in (before, expected), "a killed build left a mix of two sites"
+    assert tree_digest(site) == expected
+
