@@ -84,6 +84,14 @@ def change_asset(root: Path) -> None:
     write(root, "assets/style.css", override(root, "assets/style.css").read_text(encoding="utf-8") + "\n/* x */\n")
 
 
+def change_type(root: Path) -> None:
+    path = root / "content/actors/la-nef.md"
+    text = path.read_text(encoding="utf-8")
+    assert "\ntype: " in text
+    lines = [("type: association" if line.startswith("type: ") else line) for line in text.split("\n")]
+    write(root, "content/actors/la-nef.md", "\n".join(lines))
+
+
 def change_settings(root: Path) -> None:
     path = root / "atlas.yaml"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -94,7 +102,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "edit-body": edit_body, "referenced-title": edit_referenced_title, "add": add_entry,
     "delete": delete_entry, "rename": rename_entry, "template": change_template,
     "theme-title": change_theme_title, "territory-parent": change_territory_parent, "asset": change_asset,
-    "settings": change_settings,
+    "settings": change_settings, "type": change_type,
 }
 
 

@@ -90,12 +90,20 @@ def test_search_is_indexed_again_only_when_indexed_text_changed_or_is_missing(
     assert decide.reindex(enabled, published, changed) is expected
 
 
-@pytest.mark.parametrize(("reuse", "removed", "anchors", "expected"), [
-    (FULL, False, False, False),  # only the pages rendered now
-    (FULL, True, False, True),  # a file is gone: a link elsewhere may point at it
-    (FULL, False, True, True),  # a page's anchors changed: `page#section` elsewhere may break
-    (NO_PAGES, False, False, True),  # every page rendered anyway
+@pytest.mark.parametrize(("reuse", "removed", "anchors", "broken", "expected"), [
+    (FULL, False, False, False, False),  # only the pages rendered now
+    (FULL, True, False, False, True),  # a file is gone: a link elsewhere may point at it
+    (FULL, False, True, False, True),  # a page's anchors changed: `page#section` elsewhere may break
+    (FULL, False, False, True, True),  # a broken link elsewhere may have found its target
+    (NO_PAGES, False, False, False, True),  # every page rendered anyway
 ])
-def test_every_link_is_checked_only_when_one_may_have_lost_its_target(
-        reuse: Reuse, removed: bool, anchors: bool, expected: bool) -> None:
-    assert decide.check_every_link(reuse, removed, anchors) is expected
+def test_every_link_is_checked_only_when_one_may_have_lost_or_found_its_target(
+        reuse: Reuse, removed: bool, anchors: bool, broken: bool, expected: bool) -> None:
+    assert decide.check_every_link(reuse, removed, anchors, broken) is expected
+
+
+@pytest.mark.parametrize(("reuse", "changed", "expected"), [
+    (FULL, False, True), (FULL, True, False), (NO_PAGES, False, False),
+])
+def test_the_last_link_check_stands_when_the_site_did_not_change(reuse: Reuse, changed: bool, expected: bool) -> None:
+    assert decide.links_as_last_time(reuse, changed) is expected

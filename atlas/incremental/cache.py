@@ -15,6 +15,8 @@ the folders moved on without it.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import os
 import pickle
 import sqlite3
@@ -149,6 +151,14 @@ class Cache:
         if any(self.meta(k) != v for k, v in values.items()):
             self.begin()
             self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", values.items())
+
+    def link_problems(self) -> list[Problem]:
+        """The broken links the last good build reported (warnings: `links: warn`)."""
+        text = self.meta("link_problems")
+        return [Problem(*row) for row in json.loads(text)] if text else []
+
+    def set_link_problems(self, problems: list[Problem]) -> None:
+        self.set_meta(link_problems=json.dumps([dataclasses.astuple(p) for p in problems]) if problems else "")
 
     # --- read: the parse cache ---------------------------------------------------------------
 

@@ -93,9 +93,17 @@ def reindex(enabled: bool, published: bool, records_changed: bool) -> bool:
     return enabled and (records_changed or not published)
 
 
-def check_every_link(reuse: Reuse, files_removed: bool, anchors_changed: bool) -> bool:
+def links_as_last_time(reuse: Reuse, site_changed: bool) -> bool:
+    """No page was rendered and no file came or went: the link check's answer is the last build's
+    (its broken links are reported again, as the parse cache reports a file's warnings)."""
+    return reuse.pages and not site_changed
+
+
+def check_every_link(reuse: Reuse, files_removed: bool, anchors_changed: bool, known_broken: bool) -> bool:
     """The link check reads the links of every page, not only of the pages rendered now, when a
-    link elsewhere may have lost its target: a file is gone, or a page rendered now has other
-    anchors than before (a link to `page#section` is checked against the anchors). Otherwise the
-    pages not rendered link to what they linked to when they were checked, and it is all there."""
-    return not reuse.pages or files_removed or anchors_changed
+    link elsewhere may have lost its target (a file is gone, or a page rendered now has other
+    anchors than before: a link to `page#section` is checked against the anchors) or may have
+    found it (the last build reported broken links: a new page may be what one of them meant).
+    Otherwise the pages not rendered link to what they linked to when they were checked, and it
+    is all there."""
+    return not reuse.pages or files_removed or anchors_changed or known_broken

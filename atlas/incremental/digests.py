@@ -12,13 +12,17 @@ from typing import Callable, Iterable, Protocol
 
 from ..link import EMPTY, Atlas, Touched
 from ..model import deps
+from ..pages.pictures import file_digest
+from ..pages.positions import position_digest
+from ..pages.status import status_digest
 from ..model.digest import digest
 from ..model.kinds import ENTRY_KINDS
 from ..pages import paging
 
-# Families whose value can change with no entry changing (an image file, today's date): every
-# stored key of theirs is digested on every build. family -> digest of a key's rest on the atlas.
-EXTERNAL: dict[str, Callable[[Atlas, str], str]] = {}
+# Families digested for every stored key on every build, family -> digest of a key's rest on the
+# atlas: a file (an image) and a status (today's date) change with no entry changing; a position
+# (an actor's own, else its places') moves with entries the incremental link does not name.
+EXTERNAL: dict[str, Callable[[Atlas, str], str]] = {"f": file_digest, "s": status_digest, "g": position_digest}
 MISSING = "-"
 
 
@@ -65,6 +69,8 @@ class Digests:
         entry = atlas.get(key.kind, key.slug)
         if entry is None:
             return MISSING
+        if key.family not in ("e", "c", "i"):
+            raise ValueError(f"no digest for dependency {dep!r}")
         if key.family == "e":
             return entry.digest
         if key.family == "c":

@@ -271,18 +271,24 @@ def check_links(b: Build, work: Work, pages: Pages, output: Output) -> None:
     """The links of the pages rendered now (of every page when one may have lost its target)."""
     if not b.ok:  # a page or a link failed: nothing more is made
         return
+    last = b.cache.link_problems()
+    if decide.links_as_last_time(work.reuse, bool(pages.rendered or output.delta)):
+        b.report.extend(last)
+        return
     old = b.cache.page_rows(r.page.url for r in pages.rendered)
     anchors = any(r.page.url in old and old[r.page.url][2].get("links") is not None
                   and old[r.page.url][2]["links"].ids != r.links.ids for r in pages.rendered)
     removed = any(h is None for h in output.delta.values())
     records: dict[str, Any] = {}
-    if decide.check_every_link(work.reuse, removed, anchors):
+    if decide.check_every_link(work.reuse, removed, anchors, bool(last)):
         gone = set(pages.removed)
         records = {url: (path, (), links) for url, path, links in b.cache.page_links() if url not in gone}
     records.update({r.page.url: (r.page.path, r.deps, r.links) for r in pages.rendered})
     files = {p for p in (b.cache.published() if output.known else {}) if output.delta.get(p, "") is not None}
     files.update(p for p, h in output.delta.items() if h is not None)
-    b.report.extend(check_site(records, files, b.site, b.root))
+    found = check_site(records, files, b.site, b.root)
+    b.report.extend(found)
+    b.cache.set_link_problems(found)
     b.clock("links")
 
 

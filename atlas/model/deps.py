@@ -16,13 +16,13 @@ so the table below is the contract between the readers (pages/view.py, outputs/)
 | `p`    | `p:k/actors@2`              | page 2 of a paged list: the entries on it and the navigation |
 | `u`    | `u:actors`                  | the newest `updated` date of a kind ('' : of the whole atlas) |
 | `r`    | `r:50`                      | which entries are the 50 most recently checked, in order     |
-| `n`    | `n:actors`                  | how many entries of each type a kind has                     |
 | `g`    | `g:actors/la-nef`           | where it is: pages/positions.py POSITION_FIELDS              |
 | `s`    | `s:programmes/x@open`       | that a programme's status today is still the one shown       |
 | `f`    | `f:content/actors/x.jpg`    | a file's bytes (an image beside the entries)                 |
 
-`s` and `f` move without any entry changing (the date turns, an image is replaced): the cache
-digests all of their keys on every build (incremental/digests.EXTERNAL).
+`s` and `f` move without any entry changing (the date turns, an image is replaced), and `g` with
+entries the reader did not name (an actor's places): the cache digests all of their keys on every
+build (incremental/digests.EXTERNAL).
 """
 
 from __future__ import annotations
@@ -81,10 +81,6 @@ def recent(count: int) -> Dep:
     return f"r:{count}"
 
 
-def type_counts(kind: str) -> Dep:
-    return f"n:{kind}"
-
-
 def position(kind: str, slug: str) -> Dep:
     return f"g:{kind}/{slug}"
 
@@ -127,9 +123,9 @@ def parse(dep: Dep) -> Parsed:
         if not rest.isdigit():
             raise ValueError(f"unknown dependency {dep!r}")
         return Parsed(family, slug=rest)
-    if family in ("k", "n") and not rest:
+    if family == "k" and not rest:
         raise ValueError(f"unknown dependency {dep!r}")
     return Parsed(family, kind=rest)
 
 
-FAMILIES = frozenset("ecikpturngsf")
+FAMILIES = frozenset("ecikpturgsf")
