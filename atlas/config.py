@@ -17,9 +17,8 @@ from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from .model.kinds import LINK_PREFIX, SLUG_PATTERN
+from .model.kinds import LINK_PREFIX, SLUG_PATTERN, entry_url
 from .model.problems import AtlasError, Problem, closest
-from .pages.view import entry_url
 from .read.source import parse_yaml
 from .read.vocabularies import resolve as resolve_vocabularies
 

@@ -294,3 +294,13 @@ class Entry:
                 return self.lines[path]
             path = path.rpartition(".")[0]
         return 1
+
+
+HOME_PAGE = "accueil"  # content/pages/accueil.md is the home page's text
+
+
+def entry_url(kind: str, slug: str) -> str:
+    """Site-relative URL of an entry page, without the base path."""
+    if kind == "pages":
+        return "" if slug == HOME_PAGE else f"{slug}/"
+    return f"{KINDS[kind].segment}/{slug}/"

@@ -10,21 +10,10 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..link.graph import Atlas, letter
-from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS, Entry
+from ..model.kinds import FORWARD_LABELS, HOME_PAGE, INVERSE_LABELS, KINDS, Entry, entry_url
 from ..model import deps
 from .pictures import picture
 from .status import status
-
-HOME_PAGE = "accueil"  # content/pages/accueil.md is the home page's text
-
-
-def entry_url(kind: str, slug: str) -> str:
-    """Site-relative URL of an entry page, without the base path."""
-    segment = KINDS[kind].segment
-    if kind == "pages":
-        return "" if slug == HOME_PAGE else f"{slug}/"
-    return f"{segment}/{slug}/"
-
 
 class View:
     """Read access to the Atlas for one page; `deps` lists what was read."""
