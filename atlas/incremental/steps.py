@@ -232,13 +232,23 @@ def render_pages(b: Build, linked: Linked, work: Work, output: Output) -> Pages:
         atlas = link_all(b, linked.sources)  # many pages: from memory, in forked workers
         work.digests = Digests(atlas)
     rendered = _render(b, atlas, todo, work, output)
-    spawned = {host: pages for host, pages in b.cache.spawned().items() if host in planned}
-    spawned.update({r.page.url: r.spawned for r in rendered})
-    further = {p.url: p for pages in spawned.values() for p in pages}
-    again = decide.pages_to_render({u: plan_digest(p) for u, p in further.items()}, stored_plans,
-                                   work.page_readers, everything)
-    rendered += _render(b, atlas, [further[u] for u in again], work, output)
-    every = list(planned.values()) + [p for u, p in sorted(further.items()) if u not in planned]
+    # The further pages of long lists, spawned by a planned page (an entry page's list) or by a
+    # spawned one (the list's next pages): level by level, each host's latest word.
+    stored_spawned = b.cache.spawned()
+    fresh = {r.page.url: r.spawned for r in rendered}
+    hosts, further = set(planned), {}
+    while hosts:
+        level = {p.url: p for host in sorted(hosts)
+                 for p in (fresh[host] if host in fresh else stored_spawned.get(host, ())) if p.url not in planned}
+        level = {u: p for u, p in level.items() if u not in further}
+        further.update(level)
+        again = decide.pages_to_render({u: plan_digest(p) for u, p in level.items()}, stored_plans,
+                                       work.page_readers, everything)
+        made = _render(b, atlas, [level[u] for u in again], work, output)
+        rendered += made
+        fresh.update({r.page.url: r.spawned for r in made})
+        hosts = set(level)
+    every = list(planned.values()) + [p for u, p in sorted(further.items())]
     removed = decide.removed_pages({p.url for p in every}, work.stored_pages)
     for url in removed:
         if output.known:

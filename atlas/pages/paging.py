@@ -25,9 +25,8 @@ from typing import Any
 
 from ..link.graph import EMPTY, Atlas, EntryList
 from ..model.digest import digest
-from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS
+from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS, entry_url
 from ..read.source import slugify
-from .view import entry_url
 
 PAGE_SIZE = 100  # cards on a page of a list: about 60 KB of HTML
 PREVIEW = 24  # cards an entry page shows of one of its lists before linking to the list's pages
@@ -134,8 +133,8 @@ def navigation(entries: EntryList, list_id: ListId, number: int) -> dict[str, An
     pages, last = [], 0
     for n in shown:
         if n > last + 1:
-            pages.append({"gap": True})
-        pages.append({"number": n, "url": page_url(list_id, n), "current": n == number})
+            pages.append({"gap": True, "number": 0, "url": "", "current": False})
+        pages.append({"gap": False, "number": n, "url": page_url(list_id, n), "current": n == number})
         last = n
     return {
         "number": number, "count": count, "total": len(entries), "pages": pages if count > 1 else [],

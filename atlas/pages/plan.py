@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any, Callable
 
-from . import findpages
+from . import findpages, paging
 from .facts import details, located
 from ..link.graph import EMPTY, Atlas, letter, sort_key
 from .jsonld import entry_data, site_data
 from .pictures import picture
 from .status import status
-from ..model.kinds import ENTRY_KINDS, KINDS, SCHEMAS, Entry
+from ..model import deps
+from ..model.kinds import ENTRY_KINDS, FORWARD_LABELS, INVERSE_LABELS, KINDS, SCHEMAS, Entry
 from .view import HOME_PAGE, View, entry_url
 
 
@@ -99,39 +100,75 @@ def _letters(cards: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"letter": k, "cards": list(g)} for k, g in groupby(cards, key=lambda c: c["letter"])]
 
 
-def az(view: View) -> dict[str, Any]:
-    everything = sorted((e for k in ENTRY_KINDS for e in view.listing(k)),
-                        key=lambda e: (_sort(e), e.kind, e.slug))
-    cards = view.cards(everything)
-    return {"title": "Index de A à Z", "groups": _letters(cards), "count": len(cards), "types": [],
-            "facets": findpages.facets(view, everything, cards),
-            "crumbs": _crumbs(("Index de A à Z", "a-z/")),
+def _paged(view: View, list_id: paging.ListId, number: int, builder: str, args: tuple[Any, ...]) -> tuple[list[Entry], dict[str, Any]]:
+    """The members on page `number` of a long list and its navigation. The page depends on what
+    it shows of the list (deps.page); its first page plans the others (View.spawned)."""
+    members = paging.members(view.atlas, list_id)
+    view.deps.add(deps.page(str(list_id), number))
+    if number == 1:
+        view.spawned.extend(Page(paging.page_url(list_id, n), "list.html" if builder != "az" else "az.html", builder,
+                                 (*args, n)) for n in range(2, paging.page_count(len(members)) + 1))
+    return list(paging.on_page(members, number)), paging.navigation(members, list_id, number)
+
+
+def _numbered(title: str, nav: dict[str, Any]) -> str:
+    """A page's title, with its number past the first: every page of a list has a title of its own."""
+    return title if nav["number"] <= 1 else f"{title} — page {nav['number']} sur {nav['count']}"
+
+
+def _page_crumbs(nav: dict[str, Any], *pairs: tuple[str, str]) -> list[dict[str, str]]:
+    here = [p["url"] for p in nav["pages"] if p.get("current")]
+    extra = [(f"Page {nav['number']}", here[0])] if nav["number"] > 1 and here else []
+    return _crumbs(*pairs, *extra)
+
+
+def az(view: View, number: int = 1) -> dict[str, Any]:
+    shown, nav = _paged(view, paging.ListId("az"), number, "az", ())
+    cards = view.cards(shown)
+    return {"title": _numbered("Index de A à Z", nav), "groups": _letters(cards), "count": nav["total"], "types": [],
+            "facets": findpages.facets(view, shown, cards), "nav": nav,
+            "crumbs": _page_crumbs(nav, ("Index de A à Z", "a-z/")),
             "description": "Toutes les entrées de l'atlas par ordre alphabétique."}
 
 
-def _sort(entry: Entry) -> str:
-    return sort_key(entry.title)
-
-
-def kind_list(view: View, kind: str) -> dict[str, Any]:
+def kind_list(view: View, kind: str, number: int = 1) -> dict[str, Any]:
     label = KINDS[kind].plural
-    cards = view.cards(view.listing(kind))
-    return {"title": label, "groups": _letters(cards), "count": len(cards), "kind": kind,
-            "facets": findpages.facets(view, view.listing(kind), cards),
+    shown, nav = _paged(view, paging.ListId("k", kind), number, "kind_list", (kind,))
+    cards = view.cards(shown)
+    return {"title": _numbered(label, nav), "groups": _letters(cards), "count": nav["total"], "kind": kind,
+            "facets": findpages.facets(view, shown, cards), "nav": nav,
             "types": _type_links(view, kind) if kind in ("actors", "places", "programmes") else [],
-            "crumbs": _crumbs((label, f"{KINDS[kind].segment}/")),
+            "crumbs": _page_crumbs(nav, (label, f"{KINDS[kind].segment}/")),
             "description": f"{label} de l'atlas de l'économie sociale et solidaire, de A à Z."}
 
 
-def type_list(view: View, kind: str, type_: str) -> dict[str, Any]:
+def type_list(view: View, kind: str, type_: str, number: int = 1) -> dict[str, Any]:
     label, type_label = KINDS[kind].plural, view.atlas.model.type_label(kind, type_)
-    cards = view.cards(view.by_type(kind, type_))
-    return {"title": f"{label} : {type_label}", "groups": _letters(cards), "count": len(cards),
-            "facets": findpages.facets(view, view.by_type(kind, type_), cards),
+    shown, nav = _paged(view, paging.ListId("t", kind, type_), number, "type_list", (kind, type_))
+    cards = view.cards(shown)
+    return {"title": _numbered(f"{label} : {type_label}", nav), "groups": _letters(cards), "count": nav["total"],
+            "facets": findpages.facets(view, shown, cards), "nav": nav,
             "kind": kind, "types": _type_links(view, kind), "current_type": type_,
-            "crumbs": _crumbs((label, f"{KINDS[kind].segment}/"),
-                              (type_label, f"{KINDS[kind].segment}/types/{type_}/")),
+            "crumbs": _page_crumbs(nav, (label, f"{KINDS[kind].segment}/"),
+                                   (type_label, f"{KINDS[kind].segment}/types/{type_}/")),
             "description": f"{label} de type « {type_label} » dans l'atlas de l'ESS."}
+
+
+def member_list(view: View, list_id: str, number: int = 1) -> dict[str, Any]:
+    """A page of one of an entry's long lists (its actors within, the actors at a place…)."""
+    lid = paging.parse(list_id)
+    owner = view.atlas.entries[(lid.kind, lid.slug)]
+    label = {"w": KINDS[lid.member].plural if lid.member else "", "m": "Cité dans",
+             "i": INVERSE_LABELS.get((lid.member, lid.field), ""),
+             "f": FORWARD_LABELS.get((lid.kind, lid.field), "")}[lid.family]
+    shown, nav = _paged(view, lid, number, "member_list", (list_id,))
+    cards = view.cards(shown)
+    owner_link = view.link(owner)
+    return {"title": _numbered(f"{label} — {owner.title}", nav), "groups": _letters(cards), "count": nav["total"],
+            "facets": findpages.facets(view, shown, cards), "nav": nav, "kind": lid.member or lid.kind, "types": [],
+            "crumbs": _page_crumbs(nav, (KINDS[lid.kind].plural, f"{KINDS[lid.kind].segment}/"),
+                                   (owner.title, owner_link["url"]), (label, paging.first_url(lid))),
+            "description": f"{label} : {owner.title}, dans l'atlas de l'économie sociale et solidaire."}
 
 
 def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
@@ -143,7 +180,7 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
     crumbs.append((e.title, entry_url(kind, slug)))
     territory = view.atlas.refs(e, "territory") if "territory" in e.values else []
     within = view.within(e) if kind in ("territories", "themes") else []
-    return {
+    context = {
         "title": e.title, "entry": e, "kind": kind, "kind_label": KINDS[kind].singular,
         "type_label": view.atlas.model.type_label(kind, e.get("type", "")),
         "type_url": f"{KINDS[kind].segment}/types/{e.get('type')}/" if kind in ("actors", "places", "programmes")
@@ -163,6 +200,9 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
         "status": status(view, e),
         "facts": details(view, e),
     }
+    # the lists it shows the first cards of go on on pages of their own
+    view.spawned.extend(Page(paging.first_url(lid), "list.html", "member_list", (str(lid), 1)) for lid in view.long_lists)
+    return context
 
 
 def free_page(view: View, slug: str) -> dict[str, Any]:
@@ -174,5 +214,5 @@ def free_page(view: View, slug: str) -> dict[str, Any]:
 BUILDERS: dict[str, Callable[..., dict[str, Any]]] = {
     "home": home, "not_found": not_found, "az": az, "kind_list": kind_list, "type_list": type_list,
     "entry": entry, "free_page": free_page, "map_page": findpages.map_page,
-    "search_page": findpages.search_page, "data_page": findpages.data_page,
+    "search_page": findpages.search_page, "data_page": findpages.data_page, "member_list": member_list,
 }

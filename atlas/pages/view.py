@@ -12,6 +12,7 @@ from typing import Any, Mapping
 from ..link.graph import Atlas, letter
 from ..model.kinds import FORWARD_LABELS, HOME_PAGE, INVERSE_LABELS, KINDS, Entry, entry_url
 from ..model import deps
+from . import paging
 from .pictures import picture
 from .status import status
 
@@ -23,6 +24,7 @@ class View:
         self.exports = exports or {}  # what the open data files hold, for the page describing them
         self.deps: set[deps.Dep] = set()  # keys of model/deps.py
         self.spawned: list[Any] = []  # pages this one's long lists continue on (pages/paging.py)
+        self.long_lists: list[paging.ListId] = []  # lists this page shows the first cards of
 
     def card(self, entry: Entry) -> dict[str, Any]:
         """What a list item shows: title, URL, kind, type, summary and theme links."""
@@ -50,6 +52,16 @@ class View:
 
     def cards(self, entries: list[Entry]) -> list[dict[str, Any]]:
         return [self.card(e) for e in entries]
+
+    def group(self, group_id: str, label: str, members: Any, list_id: paging.ListId) -> dict[str, Any]:
+        """A titled group of cards on an entry page: the first PREVIEW of a long list, which then
+        goes on on pages of its own (`more`: the URL of the first, `total`: how many in all)."""
+        total = len(members)
+        if total <= paging.PREVIEW:
+            return {"id": group_id, "label": label, "cards": self.cards(members), "total": total, "more": ""}
+        self.long_lists.append(list_id)
+        return {"id": group_id, "label": label, "cards": self.cards(list(members)[:paging.PREVIEW]), "total": total,
+                "more": paging.first_url(list_id)}
 
     def listing(self, kind: str) -> list[Entry]:
         """Every entry of a kind; the page then depends on which entries exist."""
@@ -85,20 +97,21 @@ class View:
                 found = atlas.related(entry, spec.name)
                 listed.update(entry_url(e.kind, e.slug) for e in found)
                 if found:
-                    groups.append({"id": spec.name, "label": FORWARD_LABELS[(entry.kind, spec.name)],
-                                   "cards": self.cards(found)})
+                    groups.append(self.group(spec.name, FORWARD_LABELS[(entry.kind, spec.name)], found,
+                                             paging.ListId("f", entry.kind, entry.slug, field=spec.name)))
         for (kind, name), label in INVERSE_LABELS.items():
             if (kind, name) == ("actors", "partners"):
                 continue  # shown with the forward partners
             found = atlas.pointing(entry, kind, name)
             listed.update(entry_url(e.kind, e.slug) for e in found)
             if found:
-                groups.append({"id": f"{kind}-{name}", "label": label, "cards": self.cards(found)})
+                groups.append(self.group(f"{kind}-{name}", label, found,
+                                         paging.ListId("i", entry.kind, entry.slug, kind, name)))
         listed.update(entry_url(e.kind, e.slug) for name in ("territory", "themes") if name in entry.values
                       for e in atlas.refs(entry, name))
         mentioned = [e for e in atlas.mentions.get(entry.key, []) if entry_url(e.kind, e.slug) not in listed]
         if mentioned:
-            groups.append({"id": "mentions", "label": "Cité dans", "cards": self.cards(mentioned)})
+            groups.append(self.group("mentions", "Cité dans", mentioned, paging.ListId("m", entry.kind, entry.slug)))
         return groups
 
     def within(self, entry: Entry) -> list[dict[str, Any]]:
@@ -109,7 +122,8 @@ class View:
         for kind in ("actors", "places", "programmes", "territories"):
             members = [e for e in found if e.kind == kind]
             if members:
-                groups.append({"id": KINDS[kind].segment, "label": KINDS[kind].plural, "cards": self.cards(members)})
+                groups.append(self.group(KINDS[kind].segment, KINDS[kind].plural, members,
+                                         paging.ListId("w", entry.kind, entry.slug, kind)))
         return groups
 
     def ancestors(self, entry: Entry) -> list[dict[str, str]]:
