@@ -17,22 +17,22 @@ from helpers import Facts
 
 FILES = {
     "content/territories/france.md": "---\ntitle: France\ntype: pays\n---\n",
-    "content/territories/metropole-europeenne-de-lille.md":
-        "---\ntitle: Métropole européenne de Lille\ntype: metropole\nparent: france\n---\n",
-    "content/territories/lille.md":
-        "---\ntitle: Lille\ntype: commune\nparent: metropole-europeenne-de-lille\n---\n",
-    "content/territories/lille-moulins.md": "---\ntitle: Lille-Moulins\ntype: quartier\nparent: lille\n---\n",
-    "content/themes/finance-solidaire.md":
+    "content/territories/agglomeration-du-val.md":
+        "---\ntitle: Agglomération du Val\ntype: metropole\nparent: france\n---\n",
+    "content/territories/valbourg.md":
+        "---\ntitle: Valbourg\ntype: commune\nparent: agglomeration-du-val\n---\n",
+    "content/territories/val-moulins.md": "---\ntitle: Val-Moulins\ntype: quartier\nparent: valbourg\n---\n",
+    "content/themes/epargne-solidaire.md":
         "---\ntitle: Finance solidaire\nsummary: Épargne et crédit au service de projets utiles.\n---\n",
     "content/themes/economie-circulaire.md": "---\ntitle: Économie circulaire\n---\n",
-    "content/places/maison-de-l-ess-lille.md": """\
+    "content/places/maison-des-solidarites.md": """\
         ---
-        title: Maison de l'ESS de Lille
+        title: Maison des solidarités
         type: maison-ess
-        territory: lille-moulins
+        territory: val-moulins
         address: 235 boulevard Paul Painlevé
         postcode: "59000"
-        city: Lille
+        city: Valbourg
         geo: {lat: 50.6275, lon: 3.0745, approximate: true}
         opened: 2016
         area_m2: 1300
@@ -41,40 +41,40 @@ FILES = {
         ---
         Un lieu ressource.
         """,
-    "content/actors/la-nef.md": """\
+    "content/actors/banque-ethique.md": """\
         ---
         title: La NEF
         summary: Coopérative bancaire.
         type: cooperative
-        themes: [finance-solidaire]
-        territory: lille
-        places: [maison-de-l-ess-lille]
-        partners: [cigales-hauts-de-france]
+        themes: [epargne-solidaire]
+        territory: valbourg
+        places: [maison-des-solidarites]
+        partners: [club-epargne-du-nord]
         parent: reseau-finance
         website: https://www.lanef.com/
         sources:
-          - {title: "Maison de l'ESS", publisher: Ville de Lille, url: "https://www.lille.fr/", date: 2023-11-01}
+          - {title: "Maison de l'ESS", publisher: Ville de Valbourg, url: "https://www.valbourg.fr/", date: 2023-11-01}
         updated: 2026-11-22
         ---
-        Hébergée à la [Maison de l'ESS](lieu:maison-de-l-ess-lille), partenaire des [](acteur:cigales-hauts-de-france).
+        Hébergée à la [Maison de l'ESS](lieu:maison-des-solidarites), partenaire des [](acteur:club-epargne-du-nord).
 
         <script>alert("x")</script><a href="javascript:alert(1)" onclick="x()">lien</a>
         """,
-    "content/actors/cigales-hauts-de-france.md":
-        "---\ntitle: Les CIGALES\ntype: association\nthemes: [finance-solidaire]\nterritory: lille\n"
-        "places: [maison-de-l-ess-lille]\n---\n",
+    "content/actors/club-epargne-du-nord.md":
+        "---\ntitle: Les CIGALES\ntype: association\nthemes: [epargne-solidaire]\nterritory: valbourg\n"
+        "places: [maison-des-solidarites]\n---\n",
     "content/actors/reseau-finance.md": "---\ntitle: Réseau finance\ntype: reseau\n---\n",
-    "content/actors/l-aubergeoise.md":
-        "---\ntitle: L'Aubergeoise\ntype: scic\nthemes: [economie-circulaire]\nterritory: lille-moulins\n---\n",
+    "content/actors/la-cantine-cooperative.md":
+        "---\ntitle: L'Aubergeoise\ntype: scic\nthemes: [economie-circulaire]\nterritory: val-moulins\n---\n",
     "content/actors/brouillon.md": "---\ntitle: Brouillon\ndraft: true\n---\n",
     "content/programmes/appel-a-projets-ptce.md": """\
         ---
         title: Appel à projets PTCE
         type: appel-a-projets
-        themes: [finance-solidaire]
+        themes: [epargne-solidaire]
         territory: france
         operators: [reseau-finance]
-        laureates: [la-nef]
+        laureates: [banque-ethique]
         start: 2013-07-15
         budget_eur: 3000000
         ---
@@ -136,10 +136,10 @@ MORE = {
         summary: Tiers-lieu de réparation et de fabrication partagée.
         type: tiers-lieu
         themes: [reemploi]
-        territory: lille-moulins
+        territory: val-moulins
         address: 12 rue des Meuniers
         postcode: "59000"
-        city: Lille
+        city: Valbourg
         geo: {lat: 50.6241, lon: 3.0702}
         website: https://grand-atelier.example.org/
         sources:
@@ -149,13 +149,13 @@ MORE = {
         Un atelier ouvert où l'on répare vélos, meubles et appareils.
         """,
     "content/places/incubateur-eclore.md":
-        "---\ntitle: Incubateur Éclore\ntype: incubateur\nterritory: lille\naddress: 3 place du Théâtre\n"
-        "city: Lille\ngeo: {lat: 50.6370, lon: 3.0650}\n---\nAccompagne les projets d'entreprise sociale.\n",
+        "---\ntitle: Incubateur Éclore\ntype: incubateur\nterritory: valbourg\naddress: 3 place du Théâtre\n"
+        "city: Valbourg\ngeo: {lat: 50.6370, lon: 3.0650}\n---\nAccompagne les projets d'entreprise sociale.\n",
     "content/places/le-relais-des-saveurs.md":
         "---\ntitle: Le Relais des Saveurs\ntype: restaurant\nterritory: nord\naddress: 8 rue de la Gare\n"
         "postcode: \"59200\"\ncity: Tourcoing\ngeo: {lat: 50.7239, lon: 3.1612}\n---\nUn restaurant d'insertion.\n",
     "content/places/bureaux-du-reseau.md":
-        "---\ntitle: Bureaux du Réseau\ntype: bureau\ncity: Lille\n---\nAdresse non publiée.\n",
+        "---\ntitle: Bureaux du Réseau\ntype: bureau\ncity: Valbourg\n---\nAdresse non publiée.\n",
     "content/places/entrepot-du-reemploi.md":
         "---\ntitle: Entrepôt du réemploi\ntype: autre\nterritory: nord\n"
         "geo: {lat: 50.60, lon: 3.15, approximate: true}\n---\n",
@@ -165,8 +165,8 @@ MORE = {
         summary: SCOP de réparation et de réemploi, installée au Grand Atelier depuis sa création.
         type: scop
         themes: [reemploi, economie-circulaire]
-        territory: lille-moulins
-        places: [le-grand-atelier, maison-de-l-ess-lille]
+        territory: val-moulins
+        places: [le-grand-atelier, maison-des-solidarites]
         programmes: [volet-local]
         partners: [rebond-insertion]
         parent: pole-economie-circulaire
@@ -190,7 +190,7 @@ MORE = {
         Il participe au [volet local](programme:volet-local) de l'appel à projets.
         """,
     "content/actors/elan-cae.md":
-        "---\ntitle: Élan, coopérative d'activité\ntype: cae\nthemes: [finance-solidaire]\nterritory: lille\n"
+        "---\ntitle: Élan, coopérative d'activité\ntype: cae\nthemes: [epargne-solidaire]\nterritory: valbourg\n"
         "founded: 2004\nupdated: 2026-06-30\n---\nLes entrepreneurs y testent leur activité en étant salariés.\n",
     "content/actors/fondation-solidarite-nord.md":
         "---\ntitle: Fondation Solidarité Nord\ntype: fondation\nterritory: nord\nwebsite: mailto:contact@example.org\n"
@@ -215,10 +215,10 @@ MORE = {
         "places: [bureaux-du-reseau]\n---\n",
     "content/actors/pole-economie-circulaire.md":
         "---\ntitle: Pôle Économie circulaire\ntype: cluster\nthemes: [economie-circulaire]\n"
-        "territory: metropole-europeenne-de-lille\nplaces: [incubateur-eclore]\nmembers_count: 40\n"
+        "territory: agglomeration-du-val\nplaces: [incubateur-eclore]\nmembers_count: 40\n"
         "updated: 2026-11-02\n---\nRéunit les structures du réemploi de la métropole.\n",
     "content/programmes/fonds-d-avances.md":
-        "---\ntitle: Fonds d'avances remboursables\ntype: fonds\nthemes: [finance-solidaire]\nterritory: nord\n"
+        "---\ntitle: Fonds d'avances remboursables\ntype: fonds\nthemes: [epargne-solidaire]\nterritory: nord\n"
         "operators: [departement-du-nord]\nlaureates: [rebond-insertion]\nbudget_eur: 500000\nstart: 2024-01-01\n"
         "updated: 2026-05-12\n---\n",
     "content/programmes/parcours-elan.md":
@@ -227,7 +227,7 @@ MORE = {
         "Six mois pour tester une activité.\n",
     "content/programmes/label-lieu-ess.md":
         "---\ntitle: Label lieu de l'ESS\ntype: label\nthemes: [economie-circulaire]\noperators: [pole-economie-circulaire]\n"
-        "laureates: [rebond-insertion, cigales-hauts-de-france]\n---\n",
+        "laureates: [rebond-insertion, club-epargne-du-nord]\n---\n",
     "content/programmes/plan-regional-ess.md":
         "---\ntitle: Plan régional de l'ESS\ntype: plan\nterritory: hauts-de-france\n"
         "operators: [agence-regionale-ess]\nbudget_eur: 12000000\ncandidates_count: 180\nlaureates_count: 23\n"

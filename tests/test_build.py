@@ -33,8 +33,8 @@ def html(site: Path, url: str) -> str:
 def test_every_entry_and_index_page_exists(atlas_root: Path) -> None:
     site = built(atlas_root)
     for url in ["", "acteurs", "lieux", "programmes", "territoires", "thematiques", "a-z",
-                "acteurs/la-nef", "lieux/maison-de-l-ess-lille", "programmes/appel-a-projets-ptce",
-                "territoires/lille", "thematiques/finance-solidaire", "acteurs/types/cooperative",
+                "acteurs/banque-ethique", "lieux/maison-des-solidarites", "programmes/appel-a-projets-ptce",
+                "territoires/valbourg", "thematiques/epargne-solidaire", "acteurs/types/cooperative",
                 "acteurs/types/scic", "programmes/types/appel-a-projets", "a-propos"]:
         assert (site / url / "index.html").is_file(), url
     assert (site / "404.html").is_file()
@@ -44,14 +44,14 @@ def test_every_entry_and_index_page_exists(atlas_root: Path) -> None:
 
 def test_relations_are_shown_on_both_sides(atlas_root: Path) -> None:
     site = built(atlas_root)
-    place = html(site, "lieux/maison-de-l-ess-lille")
-    assert "Structures présentes" in place and "/acteurs/la-nef/" in place and "/acteurs/cigales-hauts-de-france/" in place
-    cigales = html(site, "acteurs/cigales-hauts-de-france")
-    assert "Partenaires" in cigales and "/acteurs/la-nef/" in cigales  # declared by La NEF only
+    place = html(site, "lieux/maison-des-solidarites")
+    assert "Structures présentes" in place and "/acteurs/banque-ethique/" in place and "/acteurs/club-epargne-du-nord/" in place
+    cigales = html(site, "acteurs/club-epargne-du-nord")
+    assert "Partenaires" in cigales and "/acteurs/banque-ethique/" in cigales  # declared by La NEF only
     network = html(site, "acteurs/reseau-finance")
-    assert "Membres" in network and "/acteurs/la-nef/" in network
+    assert "Membres" in network and "/acteurs/banque-ethique/" in network
     assert "Programmes portés ou financés" in network
-    nef = html(site, "acteurs/la-nef")
+    nef = html(site, "acteurs/banque-ethique")
     assert "Lauréat ou bénéficiaire de" in nef and "/programmes/appel-a-projets-ptce/" in nef
     programme = html(site, "programmes/appel-a-projets-ptce")
     assert "Mesures et volets" in programme and "/programmes/volet-local/" in programme
@@ -60,10 +60,10 @@ def test_relations_are_shown_on_both_sides(atlas_root: Path) -> None:
 
 def test_territory_lists_its_sub_territories_entries_and_theme_groups_by_kind(atlas_root: Path) -> None:
     site = built(atlas_root)
-    metropole = html(site, "territoires/metropole-europeenne-de-lille")
-    for url in ("/acteurs/la-nef/", "/acteurs/l-aubergeoise/", "/lieux/maison-de-l-ess-lille/"):
-        assert url in metropole  # from Lille and Lille-Moulins
-    theme = html(site, "thematiques/finance-solidaire")
+    metropole = html(site, "territoires/agglomeration-du-val")
+    for url in ("/acteurs/banque-ethique/", "/acteurs/la-cantine-cooperative/", "/lieux/maison-des-solidarites/"):
+        assert url in metropole  # from Valbourg and Val-Moulins
+    theme = html(site, "thematiques/epargne-solidaire")
     assert theme.index('id="dans-acteurs"') < theme.index('id="dans-programmes"')
 
 
@@ -78,8 +78,8 @@ def test_french_collation_and_letter_anchors(atlas_root: Path) -> None:
 
 
 def test_body_cross_links_and_sanitising(atlas_root: Path) -> None:
-    page = html(built(atlas_root), "acteurs/la-nef")
-    assert '<a href="/lieux/maison-de-l-ess-lille/"' in page
+    page = html(built(atlas_root), "acteurs/banque-ethique")
+    assert '<a href="/lieux/maison-des-solidarites/"' in page
     assert ">Les CIGALES</a>" in page  # empty link text takes the target's title
     assert "<script>alert" not in page and "javascript:" not in page and "onclick" not in page
 
@@ -95,7 +95,7 @@ def test_every_internal_link_resolves_at_root_and_under_a_sub_path(atlas_root: P
                                                                     base_path: str) -> None:
     site = built(atlas_root, base_url=base_url)
     assert broken_links(site, base_path) == []
-    assert f'href="{base_path}assets/style.css"' in html(site, "acteurs/la-nef")
+    assert f'href="{base_path}assets/style.css"' in html(site, "acteurs/banque-ethique")
 
 
 def test_two_builds_are_byte_identical(atlas_root: Path, tmp_path: Path) -> None:
@@ -107,7 +107,7 @@ def test_two_builds_are_byte_identical(atlas_root: Path, tmp_path: Path) -> None
 def test_a_failed_build_leaves_the_previous_site_as_it_was(atlas_root: Path) -> None:
     site = built(atlas_root)
     before = tree_digest(site)
-    (atlas_root / "content/actors/la-nef.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    (atlas_root / "content/actors/banque-ethique.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
     result = build(Options(root=atlas_root, out=site, use_cache=False))
     assert not result.report.ok
     assert tree_digest(site) == before
@@ -117,10 +117,10 @@ def test_a_failed_build_leaves_the_previous_site_as_it_was(atlas_root: Path) -> 
 
 def test_deleted_entries_leave_no_stale_page(atlas_root: Path) -> None:
     site = built(atlas_root)
-    assert (site / "acteurs/l-aubergeoise/index.html").exists()
-    (atlas_root / "content/actors/l-aubergeoise.md").unlink()
+    assert (site / "acteurs/la-cantine-cooperative/index.html").exists()
+    (atlas_root / "content/actors/la-cantine-cooperative.md").unlink()
     built(atlas_root)
-    assert not (site / "acteurs/l-aubergeoise").exists()
+    assert not (site / "acteurs/la-cantine-cooperative").exists()
     assert not (site / "acteurs/types/scic").exists()
 
 
@@ -128,7 +128,7 @@ def test_cached_rebuild_equals_cold_build_and_rewrites_only_changed_pages(atlas_
     site = built(atlas_root, use_cache=True)
     again = build(Options(root=atlas_root, out=site))
     assert (again.rendered, again.written) == (0, 0)
-    path = atlas_root / "content/actors/l-aubergeoise.md"
+    path = atlas_root / "content/actors/la-cantine-cooperative.md"
     path.write_text(path.read_text(encoding="utf-8") + "\nUn restaurant coopératif.\n", encoding="utf-8")
     os.utime(path, ns=(0, 10**18))  # a distinct mtime the cache trusts
     edited = build(Options(root=atlas_root, out=site))

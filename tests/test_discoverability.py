@@ -74,7 +74,7 @@ class Head(HTMLParser):
 
 
 def page_url(site: Path, path: Path) -> str:
-    """'acteurs/la-nef/' for acteurs/la-nef/index.html, '' for the home page."""
+    """'acteurs/banque-ethique/' for acteurs/banque-ethique/index.html, '' for the home page."""
     rel = path.relative_to(site).as_posix()
     return rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel
 

@@ -140,8 +140,8 @@ def test_json_schema_rejects_what_the_validator_rejects() -> None:
 
 
 FILES = {
-    "content/territories/lille.md": "---\ntitle: Lille\ntype: commune\n---\n",
-    "content/themes/finance-solidaire.md": "---\ntitle: Finance solidaire\n---\n",
+    "content/territories/valbourg.md": "---\ntitle: Lille\ntype: commune\n---\n",
+    "content/themes/epargne-solidaire.md": "---\ntitle: Finance solidaire\n---\n",
     "content/places/maison.md": """\
         ---
         title: "Maison « commune » ; le lieu"
@@ -149,13 +149,13 @@ FILES = {
         address: 235 boulevard Paul Painlevé
         postcode: "59000"
         city: Lille
-        territory: lille
+        territory: valbourg
         geo: {lat: 50.627, lon: 3.074}
         ---
-        Voir [](acteur:la-nef) et [la banque](acteur:la-nef#histoire).
+        Voir [](acteur:banque-ethique) et [la banque](acteur:banque-ethique#histoire).
         """,
-    "content/actors/la-nef.md": "---\ntitle: La NEF\ntype: cooperative\nthemes: [finance-solidaire]\n"
-                                "territory: lille\nplaces: [maison]\nstaff: 12\n---\n## Histoire\n",
+    "content/actors/banque-ethique.md": "---\ntitle: La NEF\ntype: cooperative\nthemes: [epargne-solidaire]\n"
+                                "territory: valbourg\nplaces: [maison]\nstaff: 12\n---\n## Histoire\n",
 }
 
 
@@ -169,7 +169,7 @@ def test_exports_are_byte_identical_across_builds_and_quote_separators(tree) -> 
     _, rows = read_csv(root / "site", "places")
     assert rows[0]["nom"] == "Maison « commune » ; le lieu"
     record = json.loads(first["atlas.json"])["lieux"][0]
-    assert record["presentation_detail"] == "Voir [La NEF](/acteurs/la-nef/) et [la banque](/acteurs/la-nef/#histoire)."
+    assert record["presentation_detail"] == "Voir [La NEF](/acteurs/banque-ethique/) et [la banque](/acteurs/banque-ethique/#histoire)."
 
 
 def test_urls_are_absolute_when_the_site_has_a_public_address(tree) -> None:
@@ -177,7 +177,7 @@ def test_urls_are_absolute_when_the_site_has_a_public_address(tree) -> None:
     assert build_tree(root, search=False, base_url="https://example.org/atlas/").report.ok
     data = json.loads((root / "site/donnees/lieux.geojson").read_text(encoding="utf-8"))
     assert data["features"][0]["properties"]["url"] == "https://example.org/atlas/lieux/maison/"
-    assert data["features"][0]["properties"]["structures"][0]["url"] == "https://example.org/atlas/acteurs/la-nef/"
+    assert data["features"][0]["properties"]["structures"][0]["url"] == "https://example.org/atlas/acteurs/banque-ethique/"
 
 
 def test_open_data_page_documents_every_file_and_column(whole_site: Path) -> None:

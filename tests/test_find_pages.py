@@ -100,7 +100,7 @@ def test_entry_pages_are_indexed_with_their_filters_and_lists_are_not(whole_site
 
 
 def test_no_search_builds_without_an_index_and_says_so(tree) -> None:
-    root = tree({"content/actors/la-nef.md": "---\ntitle: La NEF\n---\n"})
+    root = tree({"content/actors/banque-ethique.md": "---\ntitle: La NEF\n---\n"})
     assert build_tree(root, search=False).report.ok
     assert not (root / "site/pagefind").exists()
     assert "construite sans index de recherche" in page(root / "site", "recherche")
@@ -113,7 +113,7 @@ def test_no_search_builds_without_an_index_and_says_so(tree) -> None:
 def test_cli_no_search_flag(tree, flag: list[str], expected: bool) -> None:
     from atlas.cli import main
 
-    root = tree({"content/actors/la-nef.md": "---\ntitle: La NEF\n---\n"})
+    root = tree({"content/actors/banque-ethique.md": "---\ntitle: La NEF\n---\n"})
     assert main(["build", "--root", str(root), "--quiet", "--no-cache", *flag]) == 0
     assert (root / "site/pagefind").exists() is expected
 
@@ -121,10 +121,10 @@ def test_cli_no_search_flag(tree, flag: list[str], expected: bool) -> None:
 def test_search_index_is_byte_identical_across_cold_builds(tree) -> None:
     """Pagefind writes filter values in random order; atlas/pagefind_stable.py sorts them."""
     files = {f"content/actors/a{i}.md": f"---\ntitle: Acteur {i}\ntype: {t}\nthemes: [{th}]\nterritory: {te}\n---\n"
-             for i, (t, th, te) in enumerate([("scop", "energie", "lille"), ("association", "habitat", "lyon"),
-                                                ("cae", "energie", "lyon"), ("scic", "habitat", "lille")])}
-    files.update({f"content/themes/{t}.md": f"---\ntitle: {t.capitalize()}\n---\n" for t in ("energie", "habitat")})
-    files.update({f"content/territories/{t}.md": f"---\ntitle: {t.capitalize()}\n---\n" for t in ("lille", "lyon")})
+             for i, (t, th, te) in enumerate([("scop", "eau", "valbourg"), ("association", "logement", "montclair"),
+                                                ("cae", "eau", "montclair"), ("scic", "logement", "valbourg")])}
+    files.update({f"content/themes/{t}.md": f"---\ntitle: {t.capitalize()}\n---\n" for t in ("eau", "logement")})
+    files.update({f"content/territories/{t}.md": f"---\ntitle: {t.capitalize()}\n---\n" for t in ("valbourg", "montclair")})
     root = tree(files)
 
     def bundle() -> dict[str, bytes]:

@@ -17,13 +17,13 @@ import pytest
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 PAGES = {
-    "actor": "acteurs/la-nef",
+    "actor": "acteurs/banque-ethique",
     "actor-every-field": "acteurs/atelier-du-moulin",
-    "place": "lieux/maison-de-l-ess-lille",
+    "place": "lieux/maison-des-solidarites",
     "programme": "programmes/appel-a-projets-ptce",
     "programme-dates-and-counts": "programmes/plan-regional-ess",
-    "territory": "territoires/metropole-europeenne-de-lille",
-    "theme": "thematiques/finance-solidaire",
+    "territory": "territoires/agglomeration-du-val",
+    "theme": "thematiques/epargne-solidaire",
     "actor-list": "acteurs",
     "home": "",
 }
@@ -31,7 +31,7 @@ OUTLINED = {"h1", "h2", "h3", "dt", "dd", "a"}
 
 
 class _Outline(HTMLParser):
-    """Lines 'h2 Partenaires', 'dd 15 juillet 2013', 'a /acteurs/la-nef/ La NEF' from <main>."""
+    """Lines 'h2 Partenaires', 'dd 15 juillet 2013', 'a /acteurs/banque-ethique/ La NEF' from <main>."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)

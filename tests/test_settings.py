@@ -139,7 +139,7 @@ def test_the_web_editor_of_each_forge(repository: str, expected: str) -> None:
 @pytest.mark.parametrize("url, target", [
     ("/carte/", "carte/"), ("/", ""), ("/donnees/atlas.json", "donnees/atlas.json"),
     ("page:a-propos", "a-propos/"), ("page:a-propos#contribuer", "a-propos/#contribuer"),
-    ("page:accueil", ""), ("acteur:la-nef", "acteurs/la-nef/"), ("thematique:habitat#x", "thematiques/habitat/#x"),
+    ("page:accueil", ""), ("acteur:banque-ethique", "acteurs/banque-ethique/"), ("thematique:habitat#x", "thematiques/habitat/#x"),
     ("https://example.org/", None), ("mailto:a@example.org", None), ("tel:+33559000000", None),
 ])
 def test_link_settings_name_a_place_of_the_site_or_leave_it(url: str, target: str | None) -> None:
@@ -147,7 +147,7 @@ def test_link_settings_name_a_place_of_the_site_or_leave_it(url: str, target: st
 
 
 @pytest.mark.parametrize("path, page_url, expected", [
-    ("acteurs/", "acteurs/", "page"), ("acteurs/", "acteurs/la-nef/", "true"),
+    ("acteurs/", "acteurs/", "page"), ("acteurs/", "acteurs/banque-ethique/", "true"),
     ("acteurs/", "lieux/", ""), ("", "", "page"), ("a-propos/", "", ""), (None, "acteurs/", ""),
 ])
 def test_aria_current_of_a_menu_link(path: str | None, page_url: str, expected: str) -> None:

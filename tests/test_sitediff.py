@@ -14,15 +14,15 @@ from atlas.tools.sitediff import compare, markdown, page_title, page_url
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = {
-    "content/actors/la-nef.md": "---\ntitle: La NEF\nsummary: Banque coopérative.\nterritory: lille\n---\n",
+    "content/actors/banque-ethique.md": "---\ntitle: La NEF\nsummary: Banque coopérative.\nterritory: lille\n---\n",
     "content/actors/envie.md": "---\ntitle: Envie\nterritory: lille\n---\n",
     "content/actors/ancien.md": "---\ntitle: Ancien [réseau]\n---\n",
     "content/territories/lille.md": "---\ntitle: Lille\n---\n",
 }
 AFTER = {
     **{k: v for k, v in BEFORE.items() if "ancien" not in k},
-    "content/actors/la-nef.md": "---\ntitle: La Nef\nsummary: Coopérative bancaire.\nterritory: lille\n---\n",
-    "content/actors/l-aubergeoise.md": "---\ntitle: L'Aubergeoise\n---\n",
+    "content/actors/banque-ethique.md": "---\ntitle: La Nef\nsummary: Coopérative bancaire.\nterritory: lille\n---\n",
+    "content/actors/la-cantine-cooperative.md": "---\ntitle: L'Aubergeoise\n---\n",
 }
 
 
@@ -44,9 +44,9 @@ def sites(tmp_path: Path) -> tuple[Path, Path]:
 def test_compare_sorts_files_by_what_happened(sites: tuple[Path, Path]) -> None:
     old, new = sites
     diff = compare(old, new)
-    assert "acteurs/l-aubergeoise/index.html" in diff.added
+    assert "acteurs/la-cantine-cooperative/index.html" in diff.added
     assert "acteurs/ancien/index.html" in diff.removed
-    assert {"acteurs/la-nef/index.html", "acteurs/index.html", "territoires/lille/index.html"} <= set(diff.changed)
+    assert {"acteurs/banque-ethique/index.html", "acteurs/index.html", "territoires/lille/index.html"} <= set(diff.changed)
     assert "acteurs/envie/index.html" not in diff.changed  # identical bytes are the only thing left out
     assert not compare(old, old)
 
@@ -56,9 +56,9 @@ def test_markdown_report(sites: tuple[Path, Path]) -> None:
     text = markdown(compare(old, new), old, new)
     assert text.startswith("## Pages du site touchées par ce changement\n")
     added = text.split("### Pages ajoutées (1)")[1].split("###")[0]
-    assert "**Acteurs**" in added and "- L'Aubergeoise · `/acteurs/l-aubergeoise/`" in added
+    assert "**Acteurs**" in added and "- L'Aubergeoise · `/acteurs/la-cantine-cooperative/`" in added
     changed = text.split("### Pages modifiées")[1].split("###")[0]
-    assert "- La Nef · `/acteurs/la-nef/` (ancien titre : La NEF)" in changed
+    assert "- La Nef · `/acteurs/banque-ethique/` (ancien titre : La NEF)" in changed
     assert "**Territoires**" in changed and "- Lille · `/territoires/lille/`" in changed
     assert "**Autres pages**" in changed and "`/a-z/`" in changed
     removed = text.split("### Pages supprimées (1)")[1]
@@ -88,7 +88,7 @@ def test_identical_builds(sites: tuple[Path, Path]) -> None:
 def test_page_url_and_title(sites: tuple[Path, Path]) -> None:
     assert page_url("index.html") == "/" and page_url("a-z/index.html") == "/a-z/"
     assert page_url("404.html") == "/404.html"
-    assert page_title(sites[1] / "acteurs/l-aubergeoise/index.html") == "L'Aubergeoise"
+    assert page_title(sites[1] / "acteurs/la-cantine-cooperative/index.html") == "L'Aubergeoise"
 
 
 def test_diff_command_on_two_folders(sites: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
@@ -113,12 +113,12 @@ def test_diff_against_a_git_ref(tmp_path: Path, capsys: pytest.CaptureFixture[st
     _git(repo, "add", ".")
     _git(repo, "commit", "-q", "-m", "before")
     (repo / "content/actors/ancien.md").unlink()
-    (repo / "content/actors/l-aubergeoise.md").write_text(AFTER["content/actors/l-aubergeoise.md"], encoding="utf-8")
+    (repo / "content/actors/la-cantine-cooperative.md").write_text(AFTER["content/actors/la-cantine-cooperative.md"], encoding="utf-8")
     assert main(["diff", "--git", "main", "--root", str(repo)]) == 0
     text = capsys.readouterr().out
-    assert "- L'Aubergeoise · `/acteurs/l-aubergeoise/`" in text.split("### Pages ajoutées (1)")[1]
+    assert "- L'Aubergeoise · `/acteurs/la-cantine-cooperative/`" in text.split("### Pages ajoutées (1)")[1]
     assert "`/acteurs/ancien/`" in text.split("### Pages supprimées (1)")[1]
-    assert "`/acteurs/la-nef/`" not in text  # unchanged page, identical bytes
+    assert "`/acteurs/banque-ethique/`" not in text  # unchanged page, identical bytes
     assert not (repo / "site").exists()  # both builds went to temporary folders
 
     assert main(["diff", "--git", "no-such-ref", "--root", str(repo)]) == 1

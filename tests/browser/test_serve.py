@@ -33,7 +33,7 @@ FILES = {
     "content/actors/alpha.md": ALPHA.format(title="Alpha"),
     "content/actors/beta.md": "---\ntitle: Beta\ntype: cooperative\npartners: [alpha]\n---\nBeta.\n",
     "content/actors/gamma.md": "---\ntitle: Gamma\ntype: association\n---\nSeule.\n",
-    "content/themes/finance-solidaire.md": "---\ntitle: Finance solidaire\n---\n",
+    "content/themes/epargne-solidaire.md": "---\ntitle: Finance solidaire\n---\n",
 }
 
 

@@ -16,7 +16,7 @@ from hostile_kit import manifest, run_cli
 
 FILES = {
     "content/themes/finance.md": "---\ntitle: Finance solidaire\n---\nLa finance.\n",
-    "content/actors/la-nef.md": "---\ntitle: La NEF\ntype: cooperative\nthemes: [finance]\nsummary: Banque.\n"
+    "content/actors/banque-ethique.md": "---\ntitle: La NEF\ntype: cooperative\nthemes: [finance]\nsummary: Banque.\n"
                                 "sources:\n  - {title: Site de La NEF, url: 'https://www.lanef.com/'}\n---\n"
                                 "Une [coopérative](thematique:finance).\n",
     "content/places/lieu.md": "---\ntitle: Le Lieu\ntype: tiers-lieu\n---\n",
