@@ -77,6 +77,34 @@ def build_tree(root: Path, **kw) -> Result:
     return build(Options(root=root, out=root / "site", **kw))
 
 
+def cold_digest(root: Path, tmp: Path, search: bool = True) -> dict[str, str]:
+    """The digest of a cold build (no cache) of a copy of `root`'s sources, made in tmp/cold."""
+    from helpers import tree_digest
+
+    copy = tmp / "cold"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".site*", ".atlas-cache"))
+    return tree_digest(build_whole(copy, copy / "site", search=search))
+
+
+def schema_failures(root: Path) -> list[str]:
+    """`path: json path: message` for every entry file of `root` its kind's JSON Schema refuses
+    (each file read as the reader reads it, and read without problems)."""
+    import jsonschema
+
+    from atlas.model.jsonschema import schema_for
+    from atlas.read.source import discover, read_entry
+
+    validator = jsonschema.Draft202012Validator
+    failures = []
+    for path in discover(root)[0]:
+        raw = read_entry(path, root)
+        assert not raw.problems, raw.problems
+        schema = validator(schema_for(raw.kind), format_checker=validator.FORMAT_CHECKER)
+        failures += [f"{raw.path}: {e.json_path}: {e.message}" for e in schema.iter_errors(raw.data)]
+    return failures
+
+
 def build_whole(root: Path, out: Path, **kw) -> Path:
     """Build root into out, cold; fail with the report's lines unless it is clean."""
     result = build(Options(root=root, out=out, use_cache=False, **kw))

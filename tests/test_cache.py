@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from pathlib import Path
 from typing import Callable
@@ -12,7 +11,7 @@ import pytest
 
 from atlas.incremental.cache import Cache
 from atlas.pipeline import Options, build
-from conftest import override
+from conftest import cold_digest as cold, override
 from fixture_atlas import FILES
 from helpers import tree_digest
 
@@ -34,23 +33,23 @@ def write(root: Path, rel: str, text: str) -> None:
 
 
 def edit_body(root: Path) -> None:
-    path = root / "content/actors/cigales-hauts-de-france.md"
-    write(root, "content/actors/cigales-hauts-de-france.md", path.read_text(encoding="utf-8") + "\nNouveau texte.\n")
+    path = root / "content/actors/club-epargne-du-nord.md"
+    write(root, "content/actors/club-epargne-du-nord.md", path.read_text(encoding="utf-8") + "\nNouveau texte.\n")
 
 
 def edit_referenced_title(root: Path) -> None:
-    path = root / "content/places/maison-de-l-ess-lille.md"
-    text = path.read_text(encoding="utf-8").replace("title: Maison de l'ESS de Lille", "title: Maison Stéphane Hessel")
-    write(root, "content/places/maison-de-l-ess-lille.md", text)
+    path = root / "content/places/maison-des-solidarites.md"
+    text = path.read_text(encoding="utf-8").replace("title: Maison des solidarités", "title: Maison Stéphane Hessel")
+    write(root, "content/places/maison-des-solidarites.md", text)
 
 
 def add_entry(root: Path) -> None:
-    write(root, "content/actors/apes.md", "---\ntitle: APES\ntype: reseau\nthemes: [finance-solidaire]\n"
-          "places: [maison-de-l-ess-lille]\npartners: [la-nef]\nterritory: lille-moulins\n---\nRéseau.\n")
+    write(root, "content/actors/apes.md", "---\ntitle: APES\ntype: reseau\nthemes: [epargne-solidaire]\n"
+          "places: [maison-des-solidarites]\npartners: [banque-ethique]\nterritory: val-moulins\n---\nRéseau.\n")
 
 
 def delete_entry(root: Path) -> None:
-    (root / "content/actors/l-aubergeoise.md").unlink()
+    (root / "content/actors/la-cantine-cooperative.md").unlink()
 
 
 def delete_apes(root: Path) -> None:
@@ -58,7 +57,7 @@ def delete_apes(root: Path) -> None:
 
 
 def rename_entry(root: Path) -> None:
-    old = root / "content/actors/l-aubergeoise.md"
+    old = root / "content/actors/la-cantine-cooperative.md"
     new = root / "content/actors/aubergeoise.md"
     old.rename(new)
     touch(new)
@@ -70,14 +69,14 @@ def change_template(root: Path) -> None:
 
 
 def change_theme_title(root: Path) -> None:
-    path = root / "content/themes/finance-solidaire.md"
-    write(root, "content/themes/finance-solidaire.md",
+    path = root / "content/themes/epargne-solidaire.md"
+    write(root, "content/themes/epargne-solidaire.md",
           path.read_text(encoding="utf-8").replace("Finance solidaire", "Finances solidaires"))
 
 
 def change_territory_parent(root: Path) -> None:
-    write(root, "content/territories/lille-moulins.md",
-          "---\ntitle: Lille-Moulins\ntype: quartier\nparent: metropole-europeenne-de-lille\n---\n")
+    write(root, "content/territories/val-moulins.md",
+          "---\ntitle: Val-Moulins\ntype: quartier\nparent: agglomeration-du-val\n---\n")
 
 
 def change_asset(root: Path) -> None:
@@ -85,11 +84,11 @@ def change_asset(root: Path) -> None:
 
 
 def change_type(root: Path) -> None:
-    path = root / "content/actors/la-nef.md"
+    path = root / "content/actors/banque-ethique.md"
     text = path.read_text(encoding="utf-8")
     assert "\ntype: " in text
     lines = [("type: association" if line.startswith("type: ") else line) for line in text.split("\n")]
-    write(root, "content/actors/la-nef.md", "\n".join(lines))
+    write(root, "content/actors/banque-ethique.md", "\n".join(lines))
 
 
 def change_settings(root: Path) -> None:
@@ -104,16 +103,6 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "theme-title": change_theme_title, "territory-parent": change_territory_parent, "asset": change_asset,
     "settings": change_settings, "type": change_type,
 }
-
-
-def cold(root: Path, tmp: Path, search: bool = True) -> dict[str, str]:
-    """The digest of a build of a copy of `root` without any cache."""
-    copy = tmp / "cold"
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".site*", ".atlas-cache"))
-    result = build(Options(root=copy, out=copy / "site", use_cache=False, search=search))
-    assert result.report.ok
-    return tree_digest(copy / "site")
 
 
 @pytest.mark.parametrize("name", sorted(EDITS))
@@ -239,7 +228,7 @@ def test_a_build_killed_at_any_moment_leaves_a_cache_that_builds_the_cold_result
     from conftest import ROOT
 
     many = {f"content/actors/structure-{i:03d}.md": f"---\ntitle: Structure {i:03d}\ntype: association\n"
-            f"themes: [finance-solidaire]\n---\nLa structure numéro {i}.\n" for i in range(400)}
+            f"themes: [epargne-solidaire]\n---\nLa structure numéro {i}.\n" for i in range(400)}
     root = tree({**FILES, **many})
     site = root / "site"
     assert build(Options(root=root, out=site, search=False)).report.ok

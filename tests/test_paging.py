@@ -5,13 +5,13 @@ incremental build of a paged atlas equal to a cold one."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
 from atlas.pages.paging import PAGE_SIZE, PREVIEW
 from atlas.pipeline import Options, build
+from conftest import cold_digest
 from helpers import tree_digest
 
 COUNT = 2 * PAGE_SIZE + 37  # three pages
@@ -98,7 +98,4 @@ def test_renaming_an_actor_moves_it_between_pages_as_a_cold_build_would(tmp_path
     path.write_text(path.read_text(encoding="utf-8").replace("Atelier 000", "Zatelier 000"), encoding="utf-8")
     result = build(Options(root=root, out=site, search=False))
     assert result.report.ok and 0 < result.rendered < COUNT  # the pages it was and is on, not the atlas
-    copy = tmp_path / "cold"
-    shutil.copytree(root, copy, ignore=shutil.ignore_patterns("site", ".site*", ".atlas-cache"))
-    assert build(Options(root=copy, out=copy / "site", search=False, use_cache=False)).report.ok
-    assert tree_digest(site) == tree_digest(copy / "site")
+    assert tree_digest(site) == cold_digest(root, tmp_path, search=False)

@@ -20,11 +20,10 @@ import json
 import os
 import pickle
 import sqlite3
-import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from ..model.digest import digest
+from ..model.digest import digest, settled
 from ..model.kinds import Entry
 from ..model.problems import Problem
 from ..model.vocabulary import Model
@@ -33,7 +32,6 @@ from .stored import Graph
 
 CACHE_DIR = ".atlas-cache"
 FORMAT = "7"  # of the tables below: another value makes the database start again
-TRUST_AFTER_NS = 2_000_000_000  # files modified in the last 2 s are re-read: mtime ticks are coarse
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INT, mtime INT, digest TEXT, entry BLOB,
@@ -168,7 +166,7 @@ class Cache:
 
     def trusted(self, stat: os.stat_result) -> bool:
         """A file this recent may change again within the same mtime tick: read it again."""
-        return time.time_ns() - stat.st_mtime_ns >= TRUST_AFTER_NS
+        return settled(stat.st_mtime_ns)
 
     def parsed(self, paths: Iterable[str]) -> dict[str, tuple[Entry | None, list[Problem]]]:
         found = {}

@@ -19,3 +19,14 @@ def digest(*parts: bytes | str) -> str:
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()
+
+
+TRUST_AFTER_NS = 2_000_000_000  # files modified in the last 2 s are read again: mtime ticks are coarse
+
+
+def settled(mtime_ns: int) -> bool:
+    """A file's size and modification time may stand for its bytes once it is older than
+    TRUST_AFTER_NS (an edit in the same tick as the last read keeps both)."""
+    import time
+
+    return time.time_ns() - mtime_ns >= TRUST_AFTER_NS

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..model import deps
+from ..model.digest import settled
 from ..model.kinds import Entry
 from ..model.problems import AtlasError, closest
 from ..read.source import COMPANIONS, digest
@@ -27,7 +27,6 @@ VERSION = 1  # bump whenever outputs/images.py would write other bytes for the s
 CACHE = Path(".atlas-cache") / "images"
 FOLDER = "images"  # where the derived files are published in the site
 SRC_WIDTH = 960  # the <img src> for browsers without srcset: the variant closest to this width
-_TRUST_AFTER_NS = 2_000_000_000  # as the entry cache: a file changed in the last 2 s is hashed again
 _DIGESTS: dict[Path, tuple[int, int, str]] = {}  # path -> (size, mtime, digest), for this process
 
 
@@ -106,7 +105,7 @@ def source_digest(path: Path) -> str:
     stat = path.stat()
     known = _DIGESTS.get(path)
     if known is not None and known[:2] == (stat.st_size, stat.st_mtime_ns) \
-            and time.time_ns() - stat.st_mtime_ns >= _TRUST_AFTER_NS:
+            and settled(stat.st_mtime_ns):
         return known[2]
     found = digest(path.read_bytes())
     _DIGESTS[path] = (stat.st_size, stat.st_mtime_ns, found)
