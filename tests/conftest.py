@@ -19,7 +19,7 @@ import pytest
 
 from atlas.pipeline import Options, Result, build
 from atlas.render.theme import THEME_ASSETS, THEME_TEMPLATES
-from fixture_atlas import WHOLE
+from fixture_atlas import IMAGES, WHOLE
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -117,7 +117,16 @@ def whole_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The fixture atlas (tests/fixture_atlas.py WHOLE) built once, strict, as a whole site: every
     page type, search index included, default base URL '/'. The atlas's root is its parent folder."""
     root = write_tree(tmp_path_factory.mktemp("whole") / "atlas", WHOLE)
+    draw_images(root)
     return build_whole(root, root / "site", strict=True)
+
+
+def draw_images(root: Path) -> None:
+    """The image files of the fixture atlas's complete entries (fixture_atlas.IMAGES)."""
+    from PIL import Image
+
+    for i, (rel, size) in enumerate(sorted(IMAGES.items())):
+        Image.new("RGB", size, (40 + 30 * i, 110, 160 - 20 * i)).save(root / rel)
 
 
 PUBLISHED_URL = "https://example.org/atlas/"

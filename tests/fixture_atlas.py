@@ -234,7 +234,165 @@ MORE = {
         "start: 2026-01-01\nend: 2028-12-31\nupdated: 2026-02-01\n---\n",
 }
 
-WHOLE = {**FILES, **MORE,
+# One entry of each kind with every field of its kind (tests/test_every_field.py checks that none is
+# missing), each with an image: IMAGES are drawn by Pillow where the atlas is written.
+COMPLETE = {
+    "content/actors/atelier-complet.md": """\
+        ---
+        title: Atelier complet
+        summary: Une coopérative qui remplit chaque champ de sa fiche.
+        type: scic
+        themes: [reemploi]
+        territory: valbourg
+        website: https://atelier-complet.example.org/
+        sources:
+          - {title: "Statuts de la coopérative", url: "https://atelier-complet.example.org/statuts.pdf", accessed: 2026-10-02}
+        updated: 2026-10-02
+        places: [le-grand-atelier]
+        programmes: [label-lieu-ess]
+        partners: [banque-ethique]
+        parent: reseau-finance
+        founded: 2019-03
+        staff: 12
+        members_count: 340
+        address: 12 rue des Coopérateurs
+        postcode: "59000"
+        city: Valbourg
+        geo: {lat: 50.6311, lon: 3.0571}
+        siret: 802 954 784 00012
+        siren: 802954784
+        rna: W595000123
+        email: contact@atelier-complet.example.org
+        phone: 03 20 12 34 56
+        social: [https://mastodon.example.org/@atelier, https://www.linkedin.com/company/atelier-complet]
+        opening_hours: Mo-Fr 09:00-12:30,14:00-18:00; Sa 10:00-16:00
+        accessibility: Entrée de plain-pied, boucle magnétique à l'accueil.
+        accessibility_url: https://atelier-complet.example.org/accessibilite
+        image: atelier-complet.jpg
+        image_alt: L'atelier vu depuis la rue, sa vitrine et ses établis.
+        image_credit: Photo Atelier complet, CC BY 4.0
+        origin: {source: annuaire-regional, id: "A-0042"}
+        ---
+        Une coopérative qui répare, revend et forme, installée au [Grand Atelier](lieu:le-grand-atelier).
+        """,
+    "content/places/halle-complete.md": """\
+        ---
+        title: Halle complète
+        summary: Un tiers-lieu décrit champ par champ.
+        type: tiers-lieu
+        themes: [reemploi]
+        territory: val-moulins
+        website: https://halle.example.org/
+        sources:
+          - {title: "Plan de la halle", url: "https://halle.example.org/plan", accessed: 2026-09-15}
+        updated: 2026-09-15
+        address: 3 place de la Halle
+        postcode: "59000"
+        city: Valbourg
+        geo: {lat: 50.6195, lon: 3.0683, approximate: true}
+        opened: 2021-06
+        area_m2: 1300
+        access: [Métro ligne 2, station Porte de Douai, Bus 18]
+        siret: 802 954 784 00020
+        email: accueil@halle.example.org
+        phone: "+33 3 20 98 76 54"
+        social: [https://mastodon.example.org/@halle]
+        opening_hours: Tu-Sa 10:00-19:00
+        accessibility: Ascenseur vers l'étage, toilettes adaptées.
+        accessibility_url: https://halle.example.org/accessibilite
+        image: halle-complete.png
+        image_alt: La halle, sa charpente métallique et ses stands.
+        image_credit: Photo Halle complète
+        origin: {source: annuaire-regional, id: "L-0007"}
+        ---
+        Une ancienne halle de marché devenue lieu de l'ESS.
+        """,
+    "content/programmes/appel-complet.md": """\
+        ---
+        title: Appel complet
+        summary: Un appel à projets dont chaque champ est rempli.
+        type: appel-a-projets
+        themes: [reemploi]
+        territory: agglomeration-du-val
+        website: https://appel.example.org/
+        sources:
+          - {title: "Règlement de l'appel", url: "https://appel.example.org/reglement.pdf", accessed: 2026-08-01}
+        updated: 2026-08-01
+        operators: [agence-regionale-ess]
+        laureates: [atelier-complet]
+        parent: plan-regional-ess
+        start: 2026-09
+        end: 2027
+        deadline: 2026-11-15
+        budget_eur: 250000
+        candidates_count: 42
+        laureates_count: 1
+        email: appel@example.org
+        phone: 03 20 11 22 33
+        social: [https://mastodon.example.org/@appel]
+        image: appel-complet.jpg
+        image_alt: L'affiche de l'appel.
+        image_credit: Affiche de l'agence
+        origin: {source: annuaire-regional, id: "P-0003"}
+        ---
+        Pour financer les projets de réemploi.
+        """,
+    "content/territories/moulins-complet.md": """\
+        ---
+        title: Quartier complet
+        summary: Un quartier décrit par tous ses champs.
+        type: quartier
+        themes: [reemploi]
+        territory: valbourg
+        website: https://quartier.example.org/
+        sources:
+          - {title: "Fiche du quartier", url: "https://quartier.example.org/fiche", accessed: 2026-07-01}
+        updated: 2026-07-01
+        parent: valbourg
+        geo: {lat: 50.6205, lon: 3.0700}
+        code: "59350"
+        image: moulins-complet.jpg
+        image_alt: Une rue du quartier.
+        image_credit: Photo de la ville
+        origin: {source: annuaire-regional, id: "T-0001"}
+        ---
+        Un quartier de Valbourg.
+        """,
+    "content/themes/reparation-complete.md": """\
+        ---
+        title: Réparation complète
+        summary: Une thématique avec tous ses champs.
+        themes: [economie-circulaire]
+        territory: valbourg
+        website: https://reparation.example.org/
+        sources:
+          - {title: "Charte de la réparation", url: "https://reparation.example.org/charte", accessed: 2026-06-01}
+        updated: 2026-06-01
+        parent: reemploi
+        image: reparation-complete.jpg
+        image_alt: Des outils sur un établi.
+        image_credit: Photo du réseau
+        origin: {source: annuaire-regional, id: "H-0001"}
+        ---
+        Réparer plutôt que jeter.
+        """,
+    "content/pages/glossaire.md": """\
+        ---
+        title: Glossaire
+        summary: Les mots de l'ESS.
+        sources:
+          - {title: "Loi du 31 juillet 2014", url: "https://www.legifrance.gouv.fr/loda/id/JORFTEXT000029313296", accessed: 2026-05-01}
+        updated: 2026-05-01
+        ---
+        Une SCIC est une société coopérative d'intérêt collectif.
+        """,
+}
+# image files of COMPLETE: path -> (width, height)
+IMAGES = {"content/actors/atelier-complet.jpg": (1600, 1000), "content/places/halle-complete.png": (900, 600),
+          "content/programmes/appel-complet.jpg": (800, 1100), "content/territories/moulins-complet.jpg": (1200, 800),
+          "content/themes/reparation-complete.jpg": (700, 500)}
+
+WHOLE = {**FILES, **MORE, **COMPLETE,
          # Its own settings: the statement page it has, and the status that page declares.
          "atlas.yaml": "accessibility: non conforme\naccessibility_page: accessibilite\n"}
 FACTS = Facts(WHOLE)

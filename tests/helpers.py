@@ -118,6 +118,12 @@ class Facts:
         """The places with coordinates."""
         return {slug: data for slug, data in self.entries("places").items() if data.get("geo")}
 
+    def mapped(self) -> dict[str, dict[str, Any]]:
+        """The points of the atlas map by URL: the places with coordinates and the actors with their
+        own (an actor without takes its places' points, already there)."""
+        actors = {f"/acteurs/{slug}/": data for slug, data in self.entries("actors").items() if data.get("geo")}
+        return {**{f"/lieux/{slug}/": data for slug, data in self.geolocated().items()}, **actors}
+
     def with_theme(self, kind: str, theme: str) -> set[str]:
         """Slugs of the entries of `kind` classified under `theme` or one of its sub-themes."""
         return {slug for slug, data in self.entries(kind).items()

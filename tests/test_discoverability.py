@@ -235,6 +235,12 @@ def postal(place: dict[str, Any]) -> dict[str, Any]:
     return {"@type": "PostalAddress", **{k: str(v) for k, v in parts.items() if v}}
 
 
+def same_as(entry: dict[str, Any]) -> list[str]:
+    """The same organisation elsewhere: its web site, then its social pages."""
+    site = str(entry.get("website", ""))
+    return ([site] if site.startswith(("http://", "https://")) else []) + list(entry.get("social") or [])
+
+
 def coordinates(place: dict[str, Any]) -> dict[str, Any]:
     return {"@type": "GeoCoordinates", "latitude": place["geo"]["lat"], "longitude": place["geo"]["lon"]}
 
@@ -252,13 +258,16 @@ def test_actors_are_organisations_with_their_addresses_parents_and_sites(publish
         assert types(data) == {ACTOR_TYPES.get(actor.get("type", ""), "Organization")}, slug
         assert data["@id"] == data["url"] == absolute(f"acteurs/{slug}/") and data["name"] == actor["title"]
         own = [places[p] | {"slug": p} for p in actor.get("places") or []]
-        addressed = [postal(p) for p in own if len(postal(p)) > 1]
+        mine = [postal(actor)] if len(postal(actor)) > 1 else []  # its own address comes first
+        addressed = mine + [postal(p) for p in own if len(postal(p)) > 1]
         if addressed:
             assert as_list(data["address"]) == addressed, slug
             seen["address"] += 1
         else:
             assert "address" not in data, slug
-        located = {n["@id"]: n for n in as_list(data.get("location", []))}
+        located = {n.get("@id", "own"): n for n in as_list(data.get("location", []))}
+        if actor.get("geo"):  # its own premises: a Place without a page of its own
+            assert located.pop("own")["geo"] == coordinates(actor), slug
         assert set(located) == {absolute(f"lieux/{p['slug']}/") for p in own}, slug
         for p in own:  # schema.org puts coordinates on a Place: the actor's location carries them
             node = located[absolute(f"lieux/{p['slug']}/")]
@@ -273,8 +282,8 @@ def test_actors_are_organisations_with_their_addresses_parents_and_sites(publish
             seen["parent"] += 1
         else:
             assert "memberOf" not in data and "parentOrganization" not in data
-        if str(actor.get("website", "")).startswith(("http://", "https://")):
-            assert data["sameAs"] == actor["website"]
+        if same_as(actor):
+            assert as_list(data["sameAs"]) == same_as(actor), slug
             seen["sameAs"] += 1
         else:
             assert "sameAs" not in data
@@ -292,8 +301,8 @@ def test_places_have_a_postal_address_and_coordinates(published: dict[str, Head]
             assert data["geo"] == coordinates(place), slug
         if place.get("territory"):
             assert data["containedInPlace"]["@id"] == absolute(f"territoires/{place['territory']}/")
-        if place.get("website"):
-            assert data["sameAs"] == place["website"]
+        if same_as(place):
+            assert as_list(data["sameAs"]) == same_as(place), slug
 
 
 def test_programmes_with_a_budget_state_the_amount_and_who_gives_it(published: dict[str, Head]) -> None:

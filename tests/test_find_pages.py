@@ -28,6 +28,11 @@ class Tags(HTMLParser):
         return [a for _, a in self.tags if attribute in a]
 
 
+def theme_chains(data: dict) -> list[str]:
+    """An entry's themes and their parents, each once: a sub-theme's entry is found under its parent too."""
+    return list(dict.fromkeys(t for theme in listed(data.get("themes")) for t in FACTS.chain("themes", theme)))
+
+
 def page(site: Path, url: str) -> str:
     return (site / url / "index.html").read_text(encoding="utf-8")
 
@@ -35,7 +40,7 @@ def page(site: Path, url: str) -> str:
 def test_map_page_lists_every_geolocated_place_with_address_and_hosted_actors(whole_site: Path) -> None:
     html = page(whole_site, "carte")
     points = Tags(html).having("data-lat")
-    assert len(points) == len(FACTS.geolocated())
+    assert len(points) == len(FACTS.mapped())
     for slug, place in FACTS.geolocated().items():
         (point,) = [p for p in points if p["data-title"] == place["title"]]
         assert float(point["data-lat"]) == place["geo"]["lat"] and float(point["data-lon"]) == place["geo"]["lon"]
@@ -57,7 +62,7 @@ def test_place_actor_and_territory_pages_show_a_small_map_of_their_points(whole_
             titles = [p["data-title"] for p in Tags(page(whole_site, f"territoires/{t}")).having("data-lat")]
             assert place["title"] in titles, t
     for actor, data in FACTS.entries("actors").items():
-        expected = [p for p in listed(data.get("places")) if p in FACTS.geolocated()]
+        expected = [data] * bool(data.get("geo")) + [p for p in listed(data.get("places")) if p in FACTS.geolocated()]
         assert len(Tags(page(whole_site, f"acteurs/{actor}")).having("data-lat")) == len(expected), actor
     without = [s for s in FACTS.entries("places") if s not in FACTS.geolocated()]
     for slug in without:
@@ -78,7 +83,7 @@ def test_list_cards_carry_filter_values_including_parent_territories(whole_site:
     for slug, data in FACTS.entries("actors").items():
         card = cards[f"/acteurs/{slug}/"]
         assert card["data-categorie"] == "actors"
-        assert card["data-themes"].split() == listed(data.get("themes"))
+        assert card["data-themes"].split() == theme_chains(data)
         territory = data.get("territory")
         assert card["data-territory"].split() == (FACTS.chain("territories", territory) if territory else [])
         assert card["data-type"] == (data.get("type") or "")
@@ -93,7 +98,7 @@ def test_entry_pages_are_indexed_with_their_filters_and_lists_are_not(whole_site
                    for a in tags.having("data-pagefind-filter")]
         assert "categorie=Acteurs" in filters
         themes = {f for f in filters if f.startswith("thematique=")}
-        assert len(themes) == len(listed(data.get("themes"))), slug
+        assert len(themes) == len(theme_chains(data)), slug
     for url in ("", "acteurs", "a-z", "carte", "recherche", "donnees"):
         assert "data-pagefind-body" not in page(whole_site, url)
     assert (whole_site / "pagefind/pagefind.js").is_file()

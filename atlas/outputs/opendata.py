@@ -208,11 +208,11 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
     ) + POSITION + (
         Column("code_insee", "Code officiel géographique de l'Insee (commune, département ou région).",
                _field("code")),
-        Column("site_web", "Site officiel.", _field("website")),
+    ) + CLASSIFIED + (
         Column("sous_territoires", "Territoires qu'il englobe directement.", _inverse("territories", "parent"),
                csv=False),
     ) + MEDIA,
-    "themes": HEAD + SUMMARY + (
+    "themes": HEAD + SUMMARY + CLASSIFIED + (
         Column("thematique_parente", "Thématique englobante.", _one("parent")),
         Column("sous_thematiques", "Thématiques qu'elle englobe directement.", _inverse("themes", "parent"),
                csv=False),

@@ -35,7 +35,7 @@ def markers_and_clusters(page) -> int:
 def test_map_shows_every_geolocated_place_and_a_popup_links_to_it(page, site_server: str) -> None:
     attempted = offline(page)
     page.goto(site_server + "carte/")
-    assert markers_and_clusters(page) == len(FACTS.geolocated())
+    assert markers_and_clusters(page) == len(FACTS.mapped())
     marker = page.locator(".leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)").first
     if page.locator(".leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)").count() == 0:
         page.locator(".marker-cluster").first.click()  # every place in one group: spread it
@@ -47,7 +47,7 @@ def test_map_shows_every_geolocated_place_and_a_popup_links_to_it(page, site_ser
     popup = page.locator(".leaflet-popup-content")
     popup.wait_for()
     hrefs = popup.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
-    assert hrefs[0] in {f"/lieux/{slug}/" for slug in FACTS.geolocated()}
+    assert hrefs[0] in FACTS.mapped()
     slug = hrefs[0].split("/")[2]
     hosted = {f"/acteurs/{a}/" for a, d in FACTS.entries("actors").items() if slug in (d.get("places") or [])}
     assert hosted <= set(hrefs[1:])  # the actors at that place are listed in its popup
@@ -69,7 +69,7 @@ def test_the_list_is_there_without_javascript(browser, site_server: str) -> None
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(site_server + "carte/")
-    assert page.locator(".map-points > li").count() == len(FACTS.geolocated())
+    assert page.locator(".map-points > li").count() == len(FACTS.mapped())
     assert page.locator("[data-map]").is_hidden()
     context.close()
 
