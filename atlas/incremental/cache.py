@@ -3,8 +3,9 @@
 What the last successful build knew, in tables a build reads only where it looks and writes only
 where something changed: parsed files by size and modification time (`files`), the linked graph
 (`entries`, `refs`: incremental/stored.py), each page's output digest and what it read
-(`pages`, `readers`: dependency -> readers, the reverse index, and `deps`: each dependency's
-digest when it was last read), the published files (`outputs`) and where the spare folder
+(`pages`, `readers`: dependency -> readers, the reverse index, its names numbered once in
+`names` so that its million rows are pairs of integers, and `deps`: each dependency's digest
+when it was last read), the published files (`outputs`) and where the spare folder
 differs from them (`lag`), the layout of each export file (`layouts`) and the search records.
 
 A build runs in one transaction, committed by save() after the output folders were exchanged:
@@ -31,14 +32,15 @@ from .stored import SCHEMA as GRAPH_SCHEMA
 from .stored import Graph
 
 CACHE_DIR = ".atlas-cache"
-FORMAT = "7"  # of the tables below: another value makes the database start again
+FORMAT = "8"  # of the tables below: another value makes the database start again
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INT, mtime INT, digest TEXT, entry BLOB,
     problems BLOB) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS pages(url TEXT PRIMARY KEY, path TEXT, plan TEXT, digest TEXT, search TEXT,
     spawned BLOB, extra BLOB) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS readers(dep TEXT, reader TEXT, PRIMARY KEY(dep, reader)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS names(id INTEGER PRIMARY KEY, name TEXT UNIQUE);
+CREATE TABLE IF NOT EXISTS readers(dep INT, reader INT, PRIMARY KEY(dep, reader)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS readers_reader ON readers(reader);
 CREATE TABLE IF NOT EXISTS deps(dep TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS outputs(path TEXT PRIMARY KEY, digest TEXT) WITHOUT ROWID;
@@ -67,6 +69,7 @@ class Cache:
         self.code = code_digest()
         self.graph = Graph(db, root)
         self._begun = False
+        self._ids: dict[str, int] = {}  # names -> their number in `names`, as looked up or made
 
     @classmethod
     def load(cls, root: Path, out: Path, enabled: bool = True) -> "Cache":
@@ -87,6 +90,7 @@ class Cache:
     def reset(self) -> None:
         """Forget everything: the tables made again, this code's digest recorded."""
         self.begin()
+        self._ids = {}
         for (name,) in list(self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")):
             self.db.execute(f"DROP TABLE {name}")  # another code may have made other tables
         for statement in SCHEMA.split(";"):
@@ -114,6 +118,7 @@ class Cache:
             self.db.execute("ROLLBACK")
             self._begun = False
         self.graph.loaded = {}
+        self._ids = {}  # numbers made in the transaction are gone with it
 
     def close(self) -> None:
         self.abandon()
@@ -128,6 +133,7 @@ class Cache:
         self.db.execute("ROLLBACK TO attempt")
         self.db.execute("RELEASE attempt")
         self.graph.loaded = {}
+        self._ids = {}
 
     def release_savepoint(self) -> None:
         self.db.execute("RELEASE attempt")
@@ -234,22 +240,34 @@ class Cache:
             if links is not None:
                 yield url, path, links
 
+    def _id(self, name: str) -> int:
+        """The number of a dependency or reader name, made on first use."""
+        found = self._ids.get(name)
+        if found is None:
+            row = self.db.execute("SELECT id FROM names WHERE name=?", (name,)).fetchone()
+            found = row[0] if row else self.db.execute("INSERT INTO names(name) VALUES (?)", (name,)).lastrowid
+            self._ids[name] = found
+        return found
+
     def set_readers_like(self, prefix: str) -> None:
         """Forget what the readers named `prefix...` read (the fragments of a file no longer made)."""
         self.begin()
-        self.db.execute("DELETE FROM readers WHERE reader >= ? AND reader < ?", (prefix, prefix + "\U0010ffff"))
+        self.db.execute("DELETE FROM readers WHERE reader IN (SELECT id FROM names WHERE name >= ? AND name < ?)",
+                        (prefix, prefix + "\U0010ffff"))
 
     def set_readers(self, reader: str, deps: Iterable[str]) -> None:
         self.begin()
-        self.db.execute("DELETE FROM readers WHERE reader=?", (reader,))
-        self.db.executemany("INSERT OR IGNORE INTO readers VALUES (?,?)", ((d, reader) for d in deps))
+        number = self._id(reader)
+        self.db.execute("DELETE FROM readers WHERE reader=?", (number,))
+        self.db.executemany("INSERT OR IGNORE INTO readers VALUES (?,?)", ((self._id(d), number) for d in deps))
 
     def readers(self, deps: Iterable[str]) -> set[str]:
         """Pages and export fragments that read any of `deps` (the reverse index)."""
         found: set[str] = set()
         for chunk in _chunks(sorted(deps)):
             found.update(r for (r,) in self.db.execute(
-                f"SELECT reader FROM readers WHERE dep IN ({_marks(chunk)})", chunk))
+                "SELECT r.name FROM names d JOIN readers ON readers.dep = d.id JOIN names r ON r.id = readers.reader"
+                f" WHERE d.name IN ({_marks(chunk)})", chunk))
         return found
 
     def dep_digests(self, deps: Iterable[str]) -> dict[str, str]:

@@ -3,7 +3,8 @@
 A reader (page or export fragment) is made again when the digest of a key it read differs from
 the one stored when it was made. Computing every stored key's digest costs the atlas; a build
 computes only the candidates: the keys of what the incremental link touched (link/update.py),
-and the keys of EXTERNAL families, whose value moves without any entry changing.
+and the keys of EXTERNAL families, whose value moves without any entry changing. Candidates
+the store never recorded are dropped by the lookup (Cache.dep_digests).
 """
 
 from __future__ import annotations
@@ -20,9 +21,11 @@ from ..model.kinds import ENTRY_KINDS
 from ..pages import paging
 
 # Families digested for every stored key on every build, family -> digest of a key's rest on the
-# atlas: a file (an image) and a status (today's date) change with no entry changing; a position
-# (an actor's own, else its places') moves with entries the incremental link does not name.
-EXTERNAL: dict[str, Callable[[Atlas, str], str]] = {"f": file_digest, "s": status_digest, "g": position_digest}
+# atlas: a file (an image) and a status (today's date) change with no entry changing.
+EXTERNAL: dict[str, Callable[[Atlas, str], str]] = {"f": file_digest, "s": status_digest}
+# Families digested from the entry a key names, only when the link touched that entry: an actor's
+# position fields (pages/positions.py; its places' positions are read as the places themselves).
+OWN: dict[str, Callable[[Atlas, str], str]] = {"g": position_digest}
 MISSING = "-"
 
 
@@ -51,6 +54,8 @@ class Digests:
         family, _, rest = dep.partition(":")
         if family in EXTERNAL:
             return EXTERNAL[family](self.atlas, rest)
+        if family in OWN:
+            return OWN[family](self.atlas, rest)
         key = deps.parse(dep)
         atlas = self.atlas
         if key.family == "k":
@@ -87,7 +92,7 @@ def candidates(touched: Touched, stored: Stored) -> set[str]:
     found: set[str] = {deps.newest()}
     found.update(stored.deps_of_family("r"))
     for kind, slug in touched.entries:
-        found.update((deps.entry(kind, slug), deps.card(kind, slug)))
+        found.update((deps.entry(kind, slug), deps.card(kind, slug), deps.position(kind, slug)))
     for kind, slug in touched.around:
         found.add(deps.around(kind, slug))
         for family in ("w", "i", "f"):

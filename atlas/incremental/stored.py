@@ -150,6 +150,7 @@ class _Query(EntryList):
 
     def __init__(self, entries: Mapping[Key, Entry], load) -> None:  # noqa: ANN001 - a bound method
         self._entries, self._load, self._keys, self._sorts = entries, load, None, None
+        self._kinds, self._letters = {}, None
 
     def _fetch(self) -> None:
         if self._keys is None:

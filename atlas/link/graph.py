@@ -60,11 +60,13 @@ class EntryList(Sequence[Entry]):
     so a page that shows 100 of them reads 100 entries, whichever store serves them.
     """
 
-    __slots__ = ("keys", "sorts", "_entries")
+    __slots__ = ("keys", "sorts", "_entries", "_kinds", "_letters")
 
     def __init__(self, keys: Sequence[Key] = (), entries: Mapping[Key, Entry] | None = None,
                  sorts: Sequence[str] | None = None) -> None:
         self.keys, self.sorts, self._entries = keys, sorts, entries if entries is not None else {}
+        self._kinds: dict[str, EntryList] = {}  # of_kind(), once per kind: every page of a list asks
+        self._letters: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -97,15 +99,19 @@ class EntryList(Sequence[Entry]):
 
     def of_kind(self, kind: str) -> "EntryList":
         """The members of one kind, in the same order."""
-        chosen = [i for i, k in enumerate(self.keys) if k[0] == kind]
-        return EntryList([self.keys[i] for i in chosen], self._entries,
-                         [self.sorts[i] for i in chosen] if self.sorts is not None else None)
+        found = self._kinds.get(kind)
+        if found is None:
+            chosen = [i for i, k in enumerate(self.keys) if k[0] == kind]
+            found = self._kinds[kind] = EntryList([self.keys[i] for i in chosen], self._entries,
+                                                  [self.sorts[i] for i in chosen] if self.sorts is not None else None)
+        return found
 
     def letters(self) -> list[str]:
-        """The A–Z letter of each member, from the sort keys when known (no entry read)."""
-        if self.sorts is not None:
-            return [letter_of(s) for s in self.sorts]
-        return [letter(e.title) for e in self]
+        """The A–Z letter of each member, from the sort keys when known (no entry read); once a list."""
+        if self._letters is None:
+            self._letters = ([letter_of(s) for s in self.sorts] if self.sorts is not None
+                             else [letter(e.title) for e in self])
+        return self._letters
 
 
 EMPTY = EntryList()

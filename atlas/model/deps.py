@@ -20,9 +20,10 @@ so the table below is the contract between the readers (pages/view.py, outputs/)
 | `s`    | `s:programmes/x@open`       | that a programme's status today is still the one shown       |
 | `f`    | `f:content/actors/x.jpg`    | a file's bytes (an image beside the entries)                 |
 
-`s` and `f` move without any entry changing (the date turns, an image is replaced), and `g` with
-entries the reader did not name (an actor's places): the cache digests all of their keys on every
-build (incremental/digests.EXTERNAL).
+`s` and `f` move without any entry changing (the date turns, an image is replaced): the cache
+digests all of their keys on every build (incremental/digests.EXTERNAL). `g` covers the actor's
+own fields only (a reader that shows an actor at its places reads the places themselves), so it
+is digested, as `e` and `c`, only for the entries a change touched.
 """
 
 from __future__ import annotations

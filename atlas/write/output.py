@@ -7,7 +7,8 @@ the two folders with one system call (Linux renameat2 RENAME_EXCHANGE). The old 
 next spare, which then differs from the new site exactly by what this build changed: the next
 build's catch-up costs what changed. A build that changes nothing touches neither folder; the
 first build to change something after a full one makes the spare a copy of the site by hard
-links (one per file, nothing rendered). Killed at any moment, `site/` is the old site or the new one, never a mix; a
+links (one per file, nothing rendered), and a full build writes over whatever old spare is
+there, removing at the end what it did not write (no folder deleted and made again). Killed at any moment, `site/` is the old site or the new one, never a mix; a
 marker file says when the spare is half-updated, and such a spare is rebuilt from the site.
 
 What the folders hold is known from the cache of the last build (the published digests and the
@@ -98,11 +99,11 @@ class Output:
         self._begun = True
         self.marker.parent.mkdir(parents=True, exist_ok=True)  # --out in a folder not made yet
         self.marker.touch()
-        if not self.known:
-            shutil.rmtree(self.dir, ignore_errors=True)
-            self.dir.mkdir(parents=True)
+        if not self.known:  # every file is written; what else the spare holds goes at commit()
+            if self.dir.is_symlink() or (self.dir.exists() and not self.dir.is_dir()):
+                self.dir.unlink()
+            self.dir.mkdir(parents=True, exist_ok=True)
         elif self.lag is None:
-            shutil.rmtree(self.dir, ignore_errors=True)
             mirror(self.out, self.dir)
             self.lag = set()
 
@@ -115,7 +116,7 @@ class Output:
     def _parent(self, path: str) -> None:
         folder = path.rpartition("/")[0]
         if folder and folder not in self._dirs:
-            os.makedirs(self.dir / folder, exist_ok=True)
+            make_folder(self.dir / folder)
             self._dirs.add(folder)
 
     def put(self, path: str, data: bytes, published: str | None) -> str:
@@ -155,7 +156,9 @@ class Output:
             self.marker.unlink(missing_ok=True)
             return self.lag
         self.begin()
-        if self.known:
+        if not self.known:
+            sweep(self.dir, {p for p, h in self.delta.items() if h is not None})
+        else:
             assert self.lag is not None
             for path in sorted(self.lag):  # the spare's own differences, where this build wrote nothing
                 if path not in self.delta:
@@ -201,12 +204,31 @@ def write_file(target: Path, data: bytes) -> None:
     tmp = target.with_name(f".{target.name}.tmp")
     with open(tmp, "wb") as fh:
         fh.write(data)
-    os.replace(tmp, target)
+    try:
+        os.replace(tmp, target)
+    except IsADirectoryError:  # an older spare had a folder there
+        shutil.rmtree(target)
+        os.replace(tmp, target)
+
+
+def make_folder(folder: Path) -> None:
+    """os.makedirs, removing a file of an older spare that stands where a folder goes."""
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        blocker = folder
+        while not blocker.is_file() and blocker.parent != blocker:
+            blocker = blocker.parent
+        blocker.unlink()
+        os.makedirs(folder, exist_ok=True)
 
 
 def mirror(source: Path, target: Path) -> None:
-    """Make `target` a copy of `source` made of hard links (folders created, files shared)."""
+    """Make `target` a copy of `source` made of hard links, reusing what it holds: a file that is
+    already the site's (same inode) stays, another is replaced by a link, one the site lacks goes.
+    After a full build the spare is an older site: its folders are kept, not removed and made again."""
     target.mkdir(parents=True, exist_ok=True)
+    wanted: set[str] = set()
     prefix = len(str(source)) + 1
     for folder, dirs, files in os.walk(source):
         rel = folder[prefix:]
@@ -214,7 +236,36 @@ def mirror(source: Path, target: Path) -> None:
         for name in dirs:
             os.makedirs(os.path.join(base, name), exist_ok=True)
         for name in files:
-            os.link(os.path.join(folder, name), os.path.join(base, name))
+            src, dst = os.path.join(folder, name), os.path.join(base, name)
+            wanted.add(os.path.join(rel, name) if rel else name)
+            try:
+                if os.path.samestat(os.stat(src), os.lstat(dst)):
+                    continue
+            except FileNotFoundError:
+                os.link(src, dst)
+                continue
+            tmp = os.path.join(base, f".{name}.tmp")
+            if os.path.lexists(tmp):
+                os.unlink(tmp)
+            os.link(src, tmp)
+            os.replace(tmp, dst)
+    sweep(target, wanted)
+
+
+def sweep(folder: Path, keep: set[str]) -> None:
+    """Remove from `folder` every file whose relative path is not in `keep`, and the folders left empty."""
+    prefix = len(str(folder)) + 1
+    for here, dirs, files in os.walk(folder, topdown=False):
+        rel = here[prefix:]
+        for name in files:
+            if (os.path.join(rel, name) if rel else name) not in keep:
+                os.unlink(os.path.join(here, name))
+        for name in dirs:
+            path = os.path.join(here, name)
+            if os.path.islink(path):
+                os.unlink(path)
+            elif not os.listdir(path):
+                os.rmdir(path)
 
 
 def _restore(site: Path, spare: Path, path: str) -> None:
