@@ -5,7 +5,6 @@ Both need the whole atlas (or its folder), which validating one file at a time c
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
 
 from ..model.kinds import Entry
 from ..model.problems import Problem

@@ -15,7 +15,6 @@ content give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import xml.etree.ElementTree as ET
 from functools import partial
 from typing import Any, Iterable, Sequence

@@ -3,6 +3,7 @@
 from . import paging
 from .jsonld import absolute
 from .plan import Page, build_context, plan
-from .view import HOME_PAGE, View, entry_url
+from ..model.kinds import HOME_PAGE
+from .view import View, entry_url
 
 __all__ = ["HOME_PAGE", "Page", "View", "absolute", "build_context", "entry_url", "paging", "plan"]

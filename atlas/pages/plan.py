@@ -8,13 +8,13 @@ from typing import Any, Callable
 
 from . import findpages, paging
 from .facts import details, located
-from ..link.graph import EMPTY, Atlas, letter, sort_key
+from ..link.graph import EMPTY, Atlas, sort_key
 from .jsonld import entry_data, site_data
 from .pictures import picture
 from .status import status
 from ..model import deps
-from ..model.kinds import ENTRY_KINDS, FORWARD_LABELS, INVERSE_LABELS, KINDS, SCHEMAS, Entry
-from .view import HOME_PAGE, View, entry_url
+from ..model.kinds import ENTRY_KINDS, FORWARD_LABELS, HOME_PAGE, INVERSE_LABELS, KINDS, Entry
+from .view import View, entry_url
 
 
 TYPED_KINDS = ("actors", "places", "programmes")  # the kinds with a list page per type

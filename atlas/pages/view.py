@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from ..link.graph import Atlas, letter
-from ..model.kinds import FORWARD_LABELS, HOME_PAGE, INVERSE_LABELS, KINDS, Entry, entry_url
+from ..model.kinds import FORWARD_LABELS, INVERSE_LABELS, KINDS, Entry, entry_url
 from ..model import deps
 from . import paging
 from .pictures import picture

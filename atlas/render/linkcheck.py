@@ -36,7 +36,7 @@ from .. import config
 from ..link.graph import Atlas
 from ..model.kinds import LINK_PREFIX
 from ..model.problems import ERROR, WARNING, Problem, closest
-from ..pages.view import HOME_PAGE, entry_url
+from ..model.kinds import HOME_PAGE, entry_url
 from .links import BodyLink, PageLinks, TemplateIds, attributes, template_ids
 from .markdown import MarkdownRenderer
 from .theme import asset_files, template_files
