@@ -73,3 +73,12 @@ def test_every_sample_page_is_valid_html(sample_site: Path, tmp_path_factory: py
     bad = [m for m in messages if m["type"] in ("error", "non-document-error")
            or (m["type"] == "info" and m.get("subType") == "warning")]
     assert bad == [], "Nu Html Checker:\n" + describe_vnu(bad, sample_site.parent)
+
+
+def test_french_impact_starts_in_january_2018_as_its_source_says(sample_site: Path) -> None:
+    """The source gives a month, not a day: the atlas shows the month and exports it at that precision."""
+    html = (sample_site / "programmes/french-impact/index.html").read_text(encoding="utf-8").replace("\u00a0", " ")
+    assert "janvier 2018" in html and "1er janvier 2018" not in html
+    data = json.loads((sample_site / "donnees/atlas.json").read_text(encoding="utf-8"))
+    record = next(r for r in data["programmes"] if r["id"] == "french-impact")
+    assert record["date_debut"] == "2018-01"
