@@ -3,7 +3,7 @@
 Not a test (about 15 s a page): a script to run before a release or after a change of the theme.
 
     npm install --prefix /tmp/lh lighthouse@12     # once; Node 20 (13.x needs Node 22)
-    .venv/bin/python tests/lighthouse.py site/ "" acteurs/la-nef/ carte/ --lighthouse /tmp/lh/node_modules/.bin/lighthouse
+    .venv/bin/python tests/lighthouse.py site/ "" acteurs/<une-fiche>/ carte/ --lighthouse /tmp/lh/node_modules/.bin/lighthouse
 
 Chromium is Debian's (/usr/bin/chromium), with the flags of tests/conftest.py. Exit code 1 when a
 score is under --min (default 100; pass e.g. carte/=99 to lower it for one page).
