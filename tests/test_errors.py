@@ -13,55 +13,55 @@ from atlas.pipeline import Options, check
 from atlas.model.problems import AtlasError, closest
 
 BASE = {
-    "content/places/maison-de-l-ess-lille.md": "---\ntitle: Maison de l'ESS\ntype: maison-ess\n---\n",
-    "content/territories/lille.md": "---\ntitle: Lille\ntype: commune\n---\n",
-    "content/themes/finance-solidaire.md": "---\ntitle: Finance solidaire\n---\n",
+    "content/places/maison-de-l-ess-val.md": "---\ntitle: Maison de l'ESS\ntype: maison-ess\n---\n",
+    "content/territories/val.md": "---\ntitle: Val\ntype: commune\n---\n",
+    "content/themes/epargne-solidaire.md": "---\ntitle: Épargne solidaire\n---\n",
 }
 
 CASES = {
-    "yaml-syntax": ({"content/actors/la-nef.md": "---\ntitle: La NEF\nthemes: [a, b\ntype: scop\n---\n"},
-                    "content/actors/la-nef.md:4: YAML syntax: while parsing a flow sequence"),
-    "missing-title": ({"content/actors/la-nef.md": "---\nsummary: Banque\n---\n"},
-                      "content/actors/la-nef.md:1: title: missing required field 'title' "
+    "yaml-syntax": ({"content/actors/la-caisse.md": "---\ntitle: La Caisse\nthemes: [a, b\ntype: scop\n---\n"},
+                    "content/actors/la-caisse.md:4: YAML syntax: while parsing a flow sequence"),
+    "missing-title": ({"content/actors/la-caisse.md": "---\nsummary: Banque\n---\n"},
+                      "content/actors/la-caisse.md:1: title: missing required field 'title' "
                       "(add 'title: ...' to the front matter)"),
-    "unknown-reference": ({"content/actors/la-nef.md": "---\ntitle: La NEF\nplaces: [mess]\n---\n"},
-                          "content/actors/la-nef.md:3: places: unknown lieu 'mess' "
-                          "(did you mean 'maison-de-l-ess-lille'?)"),
+    "unknown-reference": ({"content/actors/la-caisse.md": "---\ntitle: La Caisse\nplaces: [mess]\n---\n"},
+                          "content/actors/la-caisse.md:3: places: unknown lieu 'mess' "
+                          "(did you mean 'maison-de-l-ess-val'?)"),
     "unknown-reference-block-list": (
-        {"content/actors/la-nef.md": "---\ntitle: La NEF\nplaces:\n  - maison-de-l-ess-lille\n  - mess\n---\n"},
-        "content/actors/la-nef.md:5: places: unknown lieu 'mess' (did you mean 'maison-de-l-ess-lille'?)"),
-    "wrong-kind": ({"content/actors/la-nef.md": "---\ntitle: La NEF\nplaces: [lille]\n---\n"},
-                   "content/actors/la-nef.md:3: places: 'lille' is a territoire (territories), not a lieu"),
-    "wrong-type": ({"content/actors/la-nef.md": "---\ntitle: La NEF\nthemes: finance-solidaire\n---\n"},
-                   "content/actors/la-nef.md:3: themes: expected a list, got text 'finance-solidaire' "
-                   "(write [finance-solidaire])"),
-    "invalid-date": ({"content/actors/la-nef.md": "---\ntitle: La NEF\nupdated: 2024-02-30\n---\n"},
-                     "content/actors/la-nef.md:3: updated: '2024-02-30' is not a valid date "
+        {"content/actors/la-caisse.md": "---\ntitle: La Caisse\nplaces:\n  - maison-de-l-ess-val\n  - mess\n---\n"},
+        "content/actors/la-caisse.md:5: places: unknown lieu 'mess' (did you mean 'maison-de-l-ess-val'?)"),
+    "wrong-kind": ({"content/actors/la-caisse.md": "---\ntitle: La Caisse\nplaces: [val]\n---\n"},
+                   "content/actors/la-caisse.md:3: places: 'val' is a territoire (territories), not a lieu"),
+    "wrong-type": ({"content/actors/la-caisse.md": "---\ntitle: La Caisse\nthemes: epargne-solidaire\n---\n"},
+                   "content/actors/la-caisse.md:3: themes: expected a list, got text 'epargne-solidaire' "
+                   "(write [epargne-solidaire])"),
+    "invalid-date": ({"content/actors/la-caisse.md": "---\ntitle: La Caisse\nupdated: 2024-02-30\n---\n"},
+                     "content/actors/la-caisse.md:3: updated: '2024-02-30' is not a valid date "
                      "(write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2024-01-31 or 2024-01)"),
-    "invalid-url": ({"content/actors/la-nef.md": "---\ntitle: La NEF\nwebsite: javascript:alert(1)\n---\n"},
-                    "content/actors/la-nef.md:3: website: 'javascript:alert(1)' is not an http, https or "
+    "invalid-url": ({"content/actors/la-caisse.md": "---\ntitle: La Caisse\nwebsite: javascript:alert(1)\n---\n"},
+                    "content/actors/la-caisse.md:3: website: 'javascript:alert(1)' is not an http, https or "
                     "mailto URL"),
-    "source-url": ({"content/actors/la-nef.md": "---\ntitle: La NEF\nsources:\n  - title: x\n"
+    "source-url": ({"content/actors/la-caisse.md": "---\ntitle: La Caisse\nsources:\n  - title: x\n"
                                                 "    url: ftp://example.org/\n---\n"},
-                   "content/actors/la-nef.md:5: sources.0.url: 'ftp://example.org/' is not an http"),
+                   "content/actors/la-caisse.md:5: sources.0.url: 'ftp://example.org/' is not an http"),
     "latitude": ({"content/places/p.md": "---\ntitle: P\ngeo:\n  lat: 95.2\n  lon: 3.0\n---\n"},
                  "content/places/p.md:4: geo.lat: lat 95.2 is out of range (-90 to 90)"),
-    "unknown-type": ({"content/actors/la-nef.md": "---\ntitle: La NEF\ntype: scopp\n---\n"},
-                     "content/actors/la-nef.md:3: type: unknown type 'scopp' (did you mean 'scop'?)"),
-    "duplicate-slug": ({"content/actors/la-nef.md": "---\ntitle: La NEF\n---\n",
-                        "content/actors/la-nef.yaml": "title: La NEF bis\n"},
-                       "content/actors/la-nef.yaml:1: duplicate slug 'la-nef', also content/actors/la-nef.md"),
-    "duplicate-key": ({"content/actors/la-nef.md": "---\ntitle: La NEF\ntype: scop\ntitle: NEF\n---\n"},
-                      "content/actors/la-nef.md:4: title: duplicate key 'title' (first at line 2)"),
+    "unknown-type": ({"content/actors/la-caisse.md": "---\ntitle: La Caisse\ntype: scopp\n---\n"},
+                     "content/actors/la-caisse.md:3: type: unknown type 'scopp' (did you mean 'scop'?)"),
+    "duplicate-slug": ({"content/actors/la-caisse.md": "---\ntitle: La Caisse\n---\n",
+                        "content/actors/la-caisse.yaml": "title: La Caisse bis\n"},
+                       "content/actors/la-caisse.yaml:1: duplicate slug 'la-caisse', also content/actors/la-caisse.md"),
+    "duplicate-key": ({"content/actors/la-caisse.md": "---\ntitle: La Caisse\ntype: scop\ntitle: Caisse\n---\n"},
+                      "content/actors/la-caisse.md:4: title: duplicate key 'title' (first at line 2)"),
     "cycle": ({"content/actors/a.md": "---\ntitle: A\nparent: b\n---\n",
                "content/actors/b.md": "---\ntitle: B\nparent: c\n---\n",
                "content/actors/c.md": "---\ntitle: C\nparent: a\n---\n"},
               "content/actors/a.md:3: parent: cycle in parent: a -> b -> c -> a"),
-    "not-utf8": ({"content/actors/la-nef.md": None},
-                 "content/actors/la-nef.md:2: not valid UTF-8 (byte 0xe9 at offset 14) (save the file as UTF-8)"),
-    "cross-link": ({"content/actors/la-nef.md": "---\ntitle: La NEF\n---\n\nHébergée à la [Maison](lieu:mess).\n"},
-                   "content/actors/la-nef.md:5: body: link to lieu:mess: unknown lieu 'mess' "
-                   "(did you mean 'maison-de-l-ess-lille'?)"),
+    "not-utf8": ({"content/actors/la-caisse.md": None},
+                 "content/actors/la-caisse.md:2: not valid UTF-8 (byte 0xe9 at offset 14) (save the file as UTF-8)"),
+    "cross-link": ({"content/actors/la-caisse.md": "---\ntitle: La Caisse\n---\n\nHébergée à la [Maison](lieu:mess).\n"},
+                   "content/actors/la-caisse.md:5: body: link to lieu:mess: unknown lieu 'mess' "
+                   "(did you mean 'maison-de-l-ess-val'?)"),
     "number": ({"content/places/p.md": "---\ntitle: P\narea_m2: 1 300 m²\n---\n"},
                "content/places/p.md:3: area_m2: expected a whole number, got text '1 300 m²'"),
 }
@@ -137,8 +137,8 @@ DIRECTORY_CASES = {
                            "(write geo: {lat: 43.49, lon: -1.47})"),
     "decimal-comma-block": ({A: "---\ntitle: A\ngeo:\n  lat: 43,49\n  lon: -1.47\n---\n"},
                             f"{A}:4: geo.lat: lat '43,49' has a decimal comma: numbers take a point (write lat: 43.49)"),
-    "territory-title": ({A: "---\ntitle: A\nterritory: Lille\n---\n"},
-                        f"{A}:3: territory: 'Lille' is not a slug (did you mean 'lille'?"),
+    "territory-title": ({A: "---\ntitle: A\nterritory: Val\n---\n"},
+                        f"{A}:3: territory: 'Val' is not a slug (did you mean 'val'?"),
     "undeclared-type": ({A: "---\ntitle: A\ntype: siae\n---\n"},
                         f"{A}:3: type: unknown type 'siae' (one of association, "),
     "extra-field-type": ({"atlas.yaml": "fields:\n  actors:\n    agrement_esus: {type: boolean, label: Agrément ESUS}\n",
@@ -149,8 +149,8 @@ DIRECTORY_CASES = {
                               A: "---\ntitle: A\n---\n"},
                              f"{A}:1: reseau: missing required field 'reseau'"),
     "extra-reference": ({"atlas.yaml": "fields:\n  actors:\n    reseau: {type: reference, to: actors, label: Réseau}\n",
-                         A: "---\ntitle: A\nreseau: la-nef\n---\n"},
-                        f"{A}:3: reseau: unknown acteur 'la-nef'"),
+                         A: "---\ntitle: A\nreseau: la-caisse\n---\n"},
+                        f"{A}:3: reseau: unknown acteur 'la-caisse'"),
 }
 CASES.update(DIRECTORY_CASES)
 
@@ -191,50 +191,51 @@ def test_all_errors_are_reported_together_and_exit_1(tmp_path: Path) -> None:
 
 
 def test_unknown_field_is_a_warning_and_an_error_with_strict(tmp_path: Path) -> None:
-    _write(tmp_path, {"content/actors/la-nef.md": "---\ntitle: La NEF\nwebsit: https://www.lanef.com/\n---\n"})
+    _write(tmp_path, {"content/actors/la-caisse.md": "---\ntitle: La Caisse\nwebsit: https://la-caisse.example/\n---\n"})
     loose = check(Options(root=tmp_path))
     assert loose.report.ok
-    assert loose.report.lines() == ["content/actors/la-nef.md:3: warning: websit: unknown field, ignored "
+    assert loose.report.lines() == ["content/actors/la-caisse.md:3: warning: websit: unknown field, ignored "
                                     "(an error with --strict) (did you mean 'website'?)"]
     assert not check(Options(root=tmp_path, strict=True)).report.ok
 
 
 def test_github_annotations(tmp_path: Path) -> None:
-    _write(tmp_path, {"content/actors/la-nef.md": "---\ntitle: La NEF\ntype: scopp\n---\n"})
+    _write(tmp_path, {"content/actors/la-caisse.md": "---\ntitle: La Caisse\ntype: scopp\n---\n"})
     proc = subprocess.run([sys.executable, "build.py", "check", "--format", "github", "--root", str(tmp_path)],
                           cwd=Path(__file__).parent.parent, capture_output=True, text=True)
     assert proc.returncode == 1
-    assert ("::error file=content/actors/la-nef.md,line=3::type: unknown type 'scopp' (did you mean 'scop'?)"
+    assert ("::error file=content/actors/la-caisse.md,line=3::type: unknown type 'scopp' (did you mean 'scop'?)"
             in proc.stdout.splitlines())
 
 
 def test_an_invalid_entry_causes_no_cascade_of_unknown_references(tmp_path: Path) -> None:
     _write(tmp_path, {
-        "content/actors/la-nef.md": "---\ntitle: La NEF\ntype: cooperativ\nplaces: [mess]\n---\n",
-        "content/actors/apes.md": "---\ntitle: APES\npartners: [la-nef, grdr]\n---\nVoir [](acteur:la-nef).\n",
-        "content/actors/grdr.md": None,  # not UTF-8: unreadable
+        "content/actors/la-caisse.md": "---\ntitle: La Caisse\ntype: cooperativ\nplaces: [mess]\n---\n",
+        "content/actors/reseau-sol.md": ("---\ntitle: Réseau Sol\npartners: [la-caisse, club-cigales]\n---\n"
+                                         "Voir [](acteur:la-caisse).\n"),
+        "content/actors/club-cigales.md": None,  # not UTF-8: unreadable
     })
     lines = check(Options(root=tmp_path)).report.lines()
     assert lines == [
-        "content/actors/grdr.md:2: not valid UTF-8 (byte 0xe9 at offset 14) (save the file as UTF-8)",
-        "content/actors/la-nef.md:3: type: unknown type 'cooperativ' (did you mean 'cooperative'?)",
-        "content/actors/la-nef.md:4: places: unknown lieu 'mess' (did you mean 'maison-de-l-ess-lille'?)",
+        "content/actors/club-cigales.md:2: not valid UTF-8 (byte 0xe9 at offset 14) (save the file as UTF-8)",
+        "content/actors/la-caisse.md:3: type: unknown type 'cooperativ' (did you mean 'cooperative'?)",
+        "content/actors/la-caisse.md:4: places: unknown lieu 'mess' (did you mean 'maison-de-l-ess-val'?)",
     ]
 
 
-HINT_POOL = ["metropole-europeenne-de-lille", "metropole-de-lyon", "lille-moulins", "lille", "la-nef",
-             "appel-a-projets-ptce-2013", "urscop-hauts-de-france", "urscop-auvergne-rhone-alpes",
-             "maison-de-l-ess-lille", "hauts-de-france"]
+HINT_POOL = ["metropole-europeenne-du-val", "metropole-de-montclar", "val-moulins", "val", "la-caisse",
+             "appel-a-projets-ptce-2031", "urscop-hauts-du-val", "urscop-monts-du-sud",
+             "maison-de-l-ess-val", "hauts-du-val"]
 
 
 @pytest.mark.parametrize(("typed", "hint"), [
-    ("mel", "did you mean 'maison-de-l-ess-lille' or 'metropole-europeenne-de-lille'?"),  # acronyms
-    ("hdf", "did you mean 'hauts-de-france'?"),  # acronym with them
-    ("ptce", "did you mean 'appel-a-projets-ptce-2013'?"),  # a whole word of the slug
-    ("urscop", "did you mean 'urscop-hauts-de-france' or 'urscop-auvergne-rhone-alpes'?"),
-    ("metropole-de-lille", "did you mean 'metropole-europeenne-de-lille'?"),  # all its words
-    ("la-neff", "did you mean 'la-nef'?"),  # a typo
-    ("mess", "did you mean 'maison-de-l-ess-lille'?"),  # an abbreviation
+    ("mev", "did you mean 'maison-de-l-ess-val' or 'metropole-europeenne-du-val'?"),  # acronyms
+    ("hdv", "did you mean 'hauts-du-val'?"),  # acronym with them
+    ("ptce", "did you mean 'appel-a-projets-ptce-2031'?"),  # a whole word of the slug
+    ("urscop", "did you mean 'urscop-hauts-du-val' or 'urscop-monts-du-sud'?"),
+    ("metropole-du-val", "did you mean 'metropole-europeenne-du-val'?"),  # all its words
+    ("la-caise", "did you mean 'la-caisse'?"),  # a typo
+    ("mess", "did you mean 'maison-de-l-ess-val'?"),  # an abbreviation
     ("zzz", ""),
 ])
 def test_hints_find_what_a_contributor_meant(typed: str, hint: str) -> None:

@@ -33,8 +33,8 @@ SYNTHETIC_ACTORS = 300  # above pipeline.PARALLEL_THRESHOLD pages: the forked re
 
 SMALL = {
     "content/themes/finance.md": "---\ntitle: Finance solidaire\n---\n",
-    "content/actors/la-nef.md": "---\ntitle: La NEF\ntype: cooperative\nthemes: [finance]\n---\nBanque.\n",
-    "content/actors/apes.md": "---\ntitle: APES\ntype: reseau\npartners: [la-nef]\n---\nRéseau.\n",
+    "content/actors/la-caisse.md": "---\ntitle: La Caisse\ntype: cooperative\nthemes: [finance]\n---\nBanque.\n",
+    "content/actors/reseau-sol.md": "---\ntitle: Réseau Sol\ntype: reseau\npartners: [la-caisse]\n---\nRéseau.\n",
 }
 
 
@@ -50,11 +50,11 @@ def test_a_content_error_leaves_the_previous_site_byte_identical(tree) -> None:
     root = tree(SMALL)
     assert cli_build(root).returncode == 0
     before = manifest(root / "site")
-    (root / "content/actors/apes.md").write_text("---\ntitle: APES\npartners: [la-neff]\n---\n", encoding="utf-8")
+    (root / "content/actors/reseau-sol.md").write_text("---\ntitle: Réseau Sol\npartners: [la-caise]\n---\n", encoding="utf-8")
     (root / "content/actors/broken.md").write_text("---\ntitle: [broken\n---\n", encoding="utf-8")
     failed = cli_build(root)
     assert failed.returncode == 1
-    assert "content/actors/apes.md:3: partners: unknown acteur 'la-neff' (did you mean 'la-nef'?)" in failed.stderr
+    assert "content/actors/reseau-sol.md:3: partners: unknown acteur 'la-caise' (did you mean 'la-caisse'?)" in failed.stderr
     assert re.search(r"^content/actors/broken.md:\d+: YAML syntax", failed.stderr, re.M)
     assert "the previous site was left as it was" in failed.stderr
     assert manifest(root / "site") == before
@@ -64,7 +64,7 @@ def test_the_build_after_a_failed_one_is_right(tree, tmp_path: Path) -> None:
     """After a failed build touched the spare folder, fixing the content gives the cold build's bytes."""
     root = tree(SMALL)
     assert cli_build(root).returncode == 0
-    (root / "content/actors/apes.md").write_text("---\ntitle: APES (nouveau)\n---\nRéseau.\n", encoding="utf-8")
+    (root / "content/actors/reseau-sol.md").write_text("---\ntitle: Réseau Sol (nouveau)\n---\nRéseau.\n", encoding="utf-8")
     assert cli_build(root).returncode == 0  # two builds: the spare folder holds a whole older site
     template = override(root, "templates/base.html")
     good = template.read_text(encoding="utf-8")
@@ -73,7 +73,7 @@ def test_the_build_after_a_failed_one_is_right(tree, tmp_path: Path) -> None:
     assert cli_build(root).returncode == 1
     assert manifest(root / "site") == before
     template.write_text(good, encoding="utf-8")
-    (root / "content/actors/apes.md").write_text("---\ntitle: APES\n---\nRéseau.\n", encoding="utf-8")
+    (root / "content/actors/reseau-sol.md").write_text("---\ntitle: Réseau Sol\n---\nRéseau.\n", encoding="utf-8")
     assert cli_build(root).returncode == 0
     assert manifest(root / "site") == cold(root, tmp_path)
 
@@ -98,10 +98,10 @@ def synthetic(base: Path, actors: int) -> Path:
                        check=True, stdout=subprocess.DEVNULL)
     else:  # outside the development machine: a plainer atlas of the same size
         files = {"content/themes/finance.md": "---\ntitle: Finance\n---\n",
-                 "content/territories/lille.md": "---\ntitle: Lille\ntype: commune\n---\n"}
+                 "content/territories/val.md": "---\ntitle: Val\ntype: commune\n---\n"}
         for i in range(actors):
             files[f"content/actors/acteur-{i}.md"] = (f"---\ntitle: Acteur {i}\ntype: association\nthemes: [finance]\n"
-                                                     f"territory: lille\n---\n" + f"Texte {i}. " * 50 + "\n")
+                                                     f"territory: val\n---\n" + f"Texte {i}. " * 50 + "\n")
         write_tree(base, files)
     return base
 
@@ -266,12 +266,12 @@ def test_a_deleted_page_does_not_come_back_after_a_no_cache_build(tree, tmp_path
     root = tree(SMALL)
     site = root / "site"
     assert cli_build(root, "--no-cache").returncode == 0
-    assert (site / "acteurs/apes/index.html").exists()
-    (root / "content/actors/apes.md").unlink()
+    assert (site / "acteurs/reseau-sol/index.html").exists()
+    (root / "content/actors/reseau-sol.md").unlink()
     assert cli_build(root).returncode == 0
-    (root / "content/actors/la-nef.md").write_text("---\ntitle: La NEF\n---\nBanque éthique.\n", encoding="utf-8")
+    (root / "content/actors/la-caisse.md").write_text("---\ntitle: La Caisse\n---\nCaisse d'épargne solidaire.\n", encoding="utf-8")
     assert cli_build(root).returncode == 0
-    assert not (site / "acteurs/apes").exists()
+    assert not (site / "acteurs/reseau-sol").exists()
     assert manifest(site) == cold(root, tmp_path)
 
 
@@ -284,8 +284,8 @@ def test_the_safeguards_cost_incremental_builds_nothing(tree) -> None:
     assert build(options).report.ok
     again = build(options)
     assert again.report.ok and again.rendered == 0 and again.written == 0
-    nef = root / "content/actors/la-nef.md"
-    nef.write_text(nef.read_text(encoding="utf-8") + "Encore.\n", encoding="utf-8")
+    caisse = root / "content/actors/la-caisse.md"
+    caisse.write_text(caisse.read_text(encoding="utf-8") + "Encore.\n", encoding="utf-8")
     good = template.read_text(encoding="utf-8")
     template.write_text("{{ titel }}\n" + good, encoding="utf-8")
     assert not build(options).report.ok
@@ -295,7 +295,7 @@ def test_the_safeguards_cost_incremental_builds_nothing(tree) -> None:
     memory = Cache.load(root, site)
     preview = Options(root=root, out=site, search=False, use_cache=False)
     for text in ("Une fois.", "Deux fois."):
-        nef.write_text(nef.read_text(encoding="utf-8") + text + "\n", encoding="utf-8")
+        caisse.write_text(caisse.read_text(encoding="utf-8") + text + "\n", encoding="utf-8")
         result = build(preview, cache=memory)
         assert result.report.ok and result.rendered == 1
 
