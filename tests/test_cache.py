@@ -44,7 +44,7 @@ def edit_referenced_title(root: Path) -> None:
 
 
 def add_entry(root: Path) -> None:
-    write(root, "content/actors/apes.md", "---\ntitle: APES\ntype: reseau\nthemes: [epargne-solidaire]\n"
+    write(root, "content/actors/reseau-sol.md", "---\ntitle: Réseau Sol\ntype: reseau\nthemes: [epargne-solidaire]\n"
           "places: [maison-des-solidarites]\npartners: [banque-ethique]\nterritory: val-moulins\n---\nRéseau.\n")
 
 
@@ -52,8 +52,8 @@ def delete_entry(root: Path) -> None:
     (root / "content/actors/la-cantine-cooperative.md").unlink()
 
 
-def delete_apes(root: Path) -> None:
-    (root / "content/actors/apes.md").unlink()
+def delete_network(root: Path) -> None:
+    (root / "content/actors/reseau-sol.md").unlink()
 
 
 def rename_entry(root: Path) -> None:
@@ -156,7 +156,7 @@ def test_a_long_lived_cache_object_gives_the_same_bytes(tree, tmp_path: Path) ->
     root = tree(FILES)
     site = root / "site"
     cache = Cache.load(root, site)
-    for edit in (add_entry, edit_referenced_title, rename_entry, change_template, change_asset, delete_apes):
+    for edit in (add_entry, edit_referenced_title, rename_entry, change_template, change_asset, delete_network):
         edit(root)
         assert build(Options(root=root, out=site), cache=cache).report.ok
         assert tree_digest(site) == cold(root, tmp_path)

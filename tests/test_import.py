@@ -225,21 +225,21 @@ def test_data_inclusion_structures_with_a_map(tmp_path):
 
 def test_existing_entries_same_siret_and_close_names(tmp_path):
     root = atlas(tmp_path)
-    write_tree(root, {"content/actors/les-petites-cantines.md":
-                      f"---\ntitle: Les Petites Cantines\npostcode: \"59000\"\nsiret: \"{valid_siret(3)}\"\n---\n",
-                      "content/actors/envie.md": "---\ntitle: Envie Lille\ngeo: {lat: 50.6300, lon: 3.0600}\n---\n"})
-    rows = [{"nom": "Petites cantines (Les)", "code_postal": "59000"},
+    write_tree(root, {"content/actors/les-cantines-du-val.md":
+                      f"---\ntitle: Les Cantines du Val\npostcode: \"59000\"\nsiret: \"{valid_siret(3)}\"\n---\n",
+                      "content/actors/recyclerie.md": "---\ntitle: Recyclerie du Val\ngeo: {lat: 50.6300, lon: 3.0600}\n---\n"})
+    rows = [{"nom": "Cantines du Val (Les)", "code_postal": "59000"},
             {"nom": "Autre nom", "siret": valid_siret(3)},
-            {"nom": "ENVIE LILLE", "latitude": "50,6305", "longitude": "3,0601"},
-            {"nom": "Envie Lille", "latitude": "50.70", "longitude": "3.06"}]
+            {"nom": "RECYCLERIE DU VAL", "latitude": "50,6305", "longitude": "3,0601"},
+            {"nom": "Recyclerie du Val", "latitude": "50.70", "longitude": "3.06"}]
     path = tmp_path / "a.json"
     path.write_text(json.dumps(rows), encoding="utf-8")
     outcome = do_import(root, path)
     reasons = {row: (m.ref.where, m.reason) for row, _, m in outcome.duplicates}
-    assert reasons == {1: ("content/actors/les-petites-cantines.md", "nom proche, même code postal 59000"),
-                       3: ("content/actors/envie.md", "nom proche, à 56 m")}
-    assert outcome.skipped == [(2, f"déjà dans l'atlas : content/actors/les-petites-cantines.md « Les Petites "
-                                   f"Cantines » (même SIRET {valid_siret(3)})")]
+    assert reasons == {1: ("content/actors/les-cantines-du-val.md", "nom proche, même code postal 59000"),
+                       3: ("content/actors/recyclerie.md", "nom proche, à 56 m")}
+    assert outcome.skipped == [(2, f"déjà dans l'atlas : content/actors/les-cantines-du-val.md « Les Cantines "
+                                   f"du Val » (même SIRET {valid_siret(3)})")]
     assert [row for row, _ in outcome.created] == [4]  # the same name 8 km away is another structure
     again = do_import(root, path, allow_duplicates=True)
     assert [row for row, _ in again.created] == [1, 3]
@@ -247,16 +247,16 @@ def test_existing_entries_same_siret_and_close_names(tmp_path):
 
 def test_slugs_are_unique_and_a_second_import_skips_what_it_wrote(tmp_path):
     root = atlas(tmp_path)
-    write_tree(root, {"content/actors/envie.yaml": "title: Envie (ancien)\n"})
+    write_tree(root, {"content/actors/recyclerie.yaml": "title: Recyclerie (ancien)\n"})
     path = tmp_path / "a.json"
-    path.write_text(json.dumps([{"id": 1, "nom": "Envie", "code_postal": "59000"},
-                                {"id": 2, "nom": "Envie", "code_postal": "69001"}]), encoding="utf-8")
+    path.write_text(json.dumps([{"id": 1, "nom": "Recyclerie", "code_postal": "59000"},
+                                {"id": 2, "nom": "Recyclerie", "code_postal": "69001"}]), encoding="utf-8")
     outcome = do_import(root, path)
-    assert [rel for _, rel in outcome.created] == ["content/actors/envie-2.md", "content/actors/envie-3.md"]
+    assert [rel for _, rel in outcome.created] == ["content/actors/recyclerie-2.md", "content/actors/recyclerie-3.md"]
     again = do_import(root, path)
     assert not again.created and [why for _, why in again.skipped] == [
-        "déjà importée : content/actors/envie-2.md (--update pour la mettre à jour)",
-        "déjà importée : content/actors/envie-3.md (--update pour la mettre à jour)"]
+        "déjà importée : content/actors/recyclerie-2.md (--update pour la mettre à jour)",
+        "déjà importée : content/actors/recyclerie-3.md (--update pour la mettre à jour)"]
 
 
 def test_print_map_lists_every_column_and_value(tmp_path):

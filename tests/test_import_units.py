@@ -142,7 +142,7 @@ def test_positions(lat, lon, postcode, kept, message):
                                       ("Épicerie solidaire", "Epicerie Solidaire", True),
                                       ("L'Aubergeoise", "Aubergeoise", True),
                                       ("Restos du cœur 12", "Restos du coeur 13", False),
-                                      ("Envie", "Emmaüs", False)])
+                                      ("Recyclerie", "Emmaüs", False)])
 def test_names_compared(a, b, same):
     matcher = Matcher()
     matcher.add({"title": a, "postcode": "59000"}, Ref(a, "ligne 2"))
@@ -152,9 +152,9 @@ def test_names_compared(a, b, same):
 
 def test_names_without_postcode_match_within_200_m():
     matcher = Matcher()
-    matcher.add({"title": "Envie", "geo": {"lat": 50.63, "lon": 3.06}}, Ref("Envie", "content/actors/envie.md"))
-    assert matcher.find({"title": "ENVIE", "geo": {"lat": 50.6315, "lon": 3.06}}).reason == "nom proche, à 167 m"
-    assert matcher.find({"title": "ENVIE", "geo": {"lat": 50.6325, "lon": 3.06}}) is None
+    matcher.add({"title": "Recyclerie", "geo": {"lat": 50.63, "lon": 3.06}}, Ref("Recyclerie", "content/actors/recyclerie.md"))
+    assert matcher.find({"title": "RECYCLERIE", "geo": {"lat": 50.6315, "lon": 3.06}}).reason == "nom proche, à 167 m"
+    assert matcher.find({"title": "RECYCLERIE", "geo": {"lat": 50.6325, "lon": 3.06}}) is None
     assert name_key("L'Atelier « vélo » des Canuts") == "atelier velo canuts"
 
 

@@ -147,7 +147,7 @@ ATLAS = {
     "content/territories/lille.md": "---\ntitle: Lille\ntype: commune\ncode: \"59350\"\n---\n",
     "content/territories/hdf.md": "---\ntitle: Hauts-de-France\ntype: region\ncode: \"32\"\n---\n",
     "content/territories/mel.md": "---\ntitle: MEL\ntype: metropole\n---\n",
-    "content/places/hevea.md": "---\ntitle: Hévéa\ntype: tiers-lieu\npostcode: \"69001\"\ncity: Lyon\n"
+    "content/places/la-serre.md": "---\ntitle: La Serre\ntype: tiers-lieu\npostcode: \"69001\"\ncity: Lyon\n"
                                "territory: mel\ngeo: {lat: 45.76, lon: 4.83}\n---\n",
 }
 
@@ -162,7 +162,7 @@ def test_a_build_writes_the_outlines_its_territories_and_addresses_touch(tree) -
     assert build_tree(root, search=False).report.ok
     written = files(root / "site")
     index = json.loads(written["index.json"])
-    assert sorted(index["communes"]) == ["59", "69"]  # Lille's code, Hévéa's postcode; not the Côte-d'Or
+    assert sorted(index["communes"]) == ["59", "69"]  # Lille's code, La Serre's postcode; not the Côte-d'Or
     assert {n.split("/")[0] for n in written if "/" in n} == {"communes-59", "communes-69"}
     for department, cells in index["communes"].items():
         assert {f"communes-{department}/{c}.geojson" for c in cells} == {n for n in written
@@ -231,5 +231,5 @@ def test_a_territory_page_carries_its_outline_and_a_map_even_without_places(tree
     assert west < 3.06 < east and south < 50.63 < north
     mel = map_attributes((root / "site/territoires/mel/index.html").read_text(encoding="utf-8"))
     assert "data-outline" not in mel and "data-bounds" not in mel and mel["data-points"]  # its places only
-    place = map_attributes((root / "site/lieux/hevea/index.html").read_text(encoding="utf-8"))
+    place = map_attributes((root / "site/lieux/la-serre/index.html").read_text(encoding="utf-8"))
     assert "data-outline" not in place and place["data-points"]

@@ -63,14 +63,14 @@ CASES = [
     ("actors", "updated: 2026-11-22\n", True),
     ("actors", "updated: 22/11/2026\n", False),
     ("actors", "updated: 2026-02-30\n", False),
-    ("actors", "themes: lien-social\n", False),
-    ("actors", "themes: [Lien Social]\n", False),
+    ("actors", "themes: cohesion-sociale\n", False),
+    ("actors", "themes: [Cohésion sociale]\n", False),
     ("actors", "themes: [a, a]\n", False),
-    ("actors", "parent: rtes\n", True),
-    ("actors", "website: www.lanef.com\n", False),
-    ("actors", "website: https://www.lanef.com/\n", True),
+    ("actors", "parent: reseau-national\n", True),
+    ("actors", "website: www.la-caisse.example\n", False),
+    ("actors", "website: https://www.la-caisse.example/\n", True),
     ("actors", "website: mailto:contact@example.org\n", True),
-    ("actors", "websit: https://www.lanef.com/\n", False),  # a warning: an error with --strict
+    ("actors", "websit: https://www.la-caisse.example/\n", False),  # a warning: an error with --strict
     ("actors", "draft: true\n", True),
     ("actors", "draft: peut-être\n", False),
     ("actors", "sources:\n  - {title: Statuts, accessed: 2026-11-22}\n", True),
@@ -110,7 +110,7 @@ CASES = [
     ("programmes", "budget_eur: 1500.5\nstart: 2013-07-15\n", True),
     ("programmes", "budget_eur: 66,1 M€\n", False),
     ("territories", "type: commune\nparent: france\n", True),
-    ("themes", "parent: transition-ecologique\n", True),
+    ("themes", "parent: transition\n", True),
 ]
 
 
@@ -119,7 +119,7 @@ def test_schema_agrees_with_the_validator(kind: str, fields: str, valid: bool) -
     text = f"---\ntitle: Exemple\n{fields}---\n"
     raw = parse_bytes(text.encode(), kind, "exemple", f"content/{kind}/exemple.md")
     entry, problems = validate(raw)
-    if entry is not None:  # slugs a title was written for ('Lien Social') are refused at link time
+    if entry is not None:  # slugs a title was written for ('Cohésion sociale') are refused at link time
         problems += [p for p in link([entry])[1] if "is not a slug" in p.message]
     assert (entry is not None and not problems) is valid, problems
     errors = list(_validator(kind).iter_errors(raw.data))

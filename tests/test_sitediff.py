@@ -15,7 +15,7 @@ from atlas.tools.sitediff import compare, markdown, page_title, page_url
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE = {
     "content/actors/banque-ethique.md": "---\ntitle: La NEF\nsummary: Banque coopérative.\nterritory: lille\n---\n",
-    "content/actors/envie.md": "---\ntitle: Envie\nterritory: lille\n---\n",
+    "content/actors/recyclerie.md": "---\ntitle: Recyclerie\nterritory: lille\n---\n",
     "content/actors/ancien.md": "---\ntitle: Ancien [réseau]\n---\n",
     "content/territories/lille.md": "---\ntitle: Lille\n---\n",
 }
@@ -47,7 +47,7 @@ def test_compare_sorts_files_by_what_happened(sites: tuple[Path, Path]) -> None:
     assert "acteurs/la-cantine-cooperative/index.html" in diff.added
     assert "acteurs/ancien/index.html" in diff.removed
     assert {"acteurs/banque-ethique/index.html", "acteurs/index.html", "territoires/lille/index.html"} <= set(diff.changed)
-    assert "acteurs/envie/index.html" not in diff.changed  # identical bytes are the only thing left out
+    assert "acteurs/recyclerie/index.html" not in diff.changed  # identical bytes are the only thing left out
     assert not compare(old, old)
 
 

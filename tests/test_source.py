@@ -63,9 +63,9 @@ def test_data_only_yaml_entry_takes_its_body_field() -> None:
 
 
 def test_invalid_file_name_is_reported_with_a_slug_hint() -> None:
-    raw = parse("---\ntitle: A\n---\n", name="L'Aubergeoise.md")
+    raw = parse("---\ntitle: A\n---\n", name="L'Écluse.md")
     assert "is not a valid slug" in raw.problems[0].message
-    assert "l-aubergeoise" in raw.problems[0].hint
+    assert "l-ecluse" in raw.problems[0].hint
 
 
 def test_split_front_matter_body_line() -> None:
@@ -74,6 +74,6 @@ def test_split_front_matter_body_line() -> None:
 
 
 def test_slugify_french_titles() -> None:
-    assert slugify("L'Aubergeoise") == "l-aubergeoise"
+    assert slugify("L'Écluse") == "l-ecluse"
     assert slugify("Maison de l'économie sociale et solidaire") == "maison-de-l-economie-sociale-et-solidaire"
     assert slugify("Œuvre « Solidaire » ") == "oeuvre-solidaire"

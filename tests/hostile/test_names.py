@@ -20,40 +20,40 @@ def problems(root: Path) -> list[str]:
 
 
 @pytest.mark.parametrize(("name", "suggestion"), [
-    ("La Nef.md", "la-nef"), ("LaNef.md", "lanef"), ("économie-sociale.md", "economie-sociale"),
-    ("l'aubergeoise.md", "l-aubergeoise"), ("la_nef.md", "la-nef"), ("la--nef.md", "la-nef"),
-    ("-la-nef-.md", "la-nef"), ("la nef .yaml", "la-nef"), ("la.nef.md", "la-nef"), ("✨.md", "entry"),
+    ("La Caisse.md", "la-caisse"), ("LaCaisse.md", "lacaisse"), ("économie-sociale.md", "economie-sociale"),
+    ("l'ecluse.md", "l-ecluse"), ("la_caisse.md", "la-caisse"), ("la--caisse.md", "la-caisse"),
+    ("-la-caisse-.md", "la-caisse"), ("la caisse .yaml", "la-caisse"), ("la.caisse.md", "la-caisse"), ("✨.md", "entry"),
 ])
 def test_odd_file_names_are_errors_with_a_suggestion(tree, name: str, suggestion: str) -> None:
-    root = tree({f"content/actors/{name}": "---\ntitle: La NEF\n---\n" if name.endswith(".md") else "title: La NEF\n"})
+    root = tree({f"content/actors/{name}": "---\ntitle: La Caisse\n---\n" if name.endswith(".md") else "title: La Caisse\n"})
     stem = name.rsplit(".", 1)[0]
     assert problems(root) == [f"content/actors/{name}: file name '{stem}' is not a valid slug (rename it to "
                               f"'{suggestion}' + extension (lowercase ASCII letters, digits and dashes))"]
 
 
 def test_a_name_differing_only_by_case_is_the_invalid_one(tree) -> None:
-    root = tree({"content/actors/La-Nef.md": "---\ntitle: La NEF (copie)\n---\n",
-                 "content/actors/la-nef.md": "---\ntitle: La NEF\n---\n"})
+    root = tree({"content/actors/La-Caisse.md": "---\ntitle: La Caisse (copie)\n---\n",
+                 "content/actors/la-caisse.md": "---\ntitle: La Caisse\n---\n"})
     result = check(Options(root=root))
-    assert result.report.lines() == ["content/actors/La-Nef.md: file name 'La-Nef' is not a valid slug (rename it "
-                                     "to 'la-nef' + extension (lowercase ASCII letters, digits and dashes))"]
-    assert [e.path for e in result.atlas.entries.values()] == ["content/actors/la-nef.md"]
+    assert result.report.lines() == ["content/actors/La-Caisse.md: file name 'La-Caisse' is not a valid slug (rename it "
+                                     "to 'la-caisse' + extension (lowercase ASCII letters, digits and dashes))"]
+    assert [e.path for e in result.atlas.entries.values()] == ["content/actors/la-caisse.md"]
 
 
 def test_hidden_and_backup_files_are_skipped_silently(tree) -> None:
     # Chosen behaviour: names starting with '.' (.DS_Store, editor locks .#x.md, hidden folders) and
     # ending with '~' are editor and system files, never content, and not worth a warning.
-    root = tree({"content/actors/la-nef.md": "---\ntitle: La NEF\n---\n",
-                 "content/actors/.la-nef.md": "---\ntitle: [broken\n---\n",
-                 "content/actors/.#la-nef.md": "garbage",
+    root = tree({"content/actors/la-caisse.md": "---\ntitle: La Caisse\n---\n",
+                 "content/actors/.la-caisse.md": "---\ntitle: [broken\n---\n",
+                 "content/actors/.#la-caisse.md": "garbage",
                  "content/actors/.DS_Store": "\x00\x01",
-                 "content/actors/la-nef.md~": "---\ntitle: [broken\n---\n",
+                 "content/actors/la-caisse.md~": "---\ntitle: [broken\n---\n",
                  "content/actors/.hidden/x.md": "---\ntitle: X\n---\n",
                  "content/.git/config": "[core]\n"})
     result = build_tree(root)
     assert result.report.lines() == []
-    assert list(result.atlas.entries) == [("actors", "la-nef")]
-    assert sorted(p.name for p in (root / "site/acteurs").iterdir()) == ["index.html", "la-nef"]
+    assert list(result.atlas.entries) == [("actors", "la-caisse")]
+    assert sorted(p.name for p in (root / "site/acteurs").iterdir()) == ["index.html", "la-caisse"]
 
 
 @pytest.mark.parametrize(("field", "value", "line"), [
@@ -62,10 +62,10 @@ def test_hidden_and_backup_files_are_skipped_silently(tree) -> None:
     ("territory", "../territories/lille", "territory: '../territories/lille'"),
     ("places", "[../places/x]", "places.0: '../places/x'"),
     ("themes", "[energie, /etc/passwd]", "themes.1: '/etc/passwd'"),
-    ("partners", "[la-nef/../../x]", "partners.0: 'la-nef/../../x'"),
+    ("partners", "[la-caisse/../../x]", "partners.0: 'la-caisse/../../x'"),
     ("programmes", "['..']", "programmes.0: '..'"),
     ("parent", "'C:\\Windows'", "parent: 'C:\\Windows'"),
-    ("parent", "la-nef.md", "parent: 'la-nef.md'"),
+    ("parent", "la-caisse.md", "parent: 'la-caisse.md'"),
 ])
 def test_paths_are_not_slugs_in_reference_fields(tree, field: str, value: str, line: str) -> None:
     root = tree({"content/actors/a.md": f"---\ntitle: A\n{field}: {value}\n---\n"})
@@ -92,7 +92,7 @@ def test_paths_are_not_slugs_in_every_kind(tree, kind: str, field: str) -> None:
 
 @pytest.mark.parametrize("target", ["acteur:../../etc", "lieu:/etc/passwd", "programme:../programmes/p",
                                     "thematique:a/../b", "territoire:..", "acteur:", "page:../../README",
-                                    "acteur:La-Nef"])
+                                    "acteur:La-Caisse"])
 def test_paths_are_not_slugs_in_cross_links(tree, target: str) -> None:
     root = tree({"content/actors/a.md": f"---\ntitle: A\n---\n\nVoir\n[ceci]({target}).\n"})
     slug = target.partition(":")[2]
@@ -120,7 +120,7 @@ def outside(tmp_path: Path) -> Path:
 
 
 def test_symbolic_links_in_content_are_not_followed(tree, outside: Path) -> None:
-    root = tree({"content/actors/la-nef.md": "---\ntitle: La NEF\n---\n",
+    root = tree({"content/actors/la-caisse.md": "---\ntitle: La Caisse\n---\n",
                  "content/themes/energie.md": "---\ntitle: Énergie\n---\n"})
     os.symlink(outside / "secret.md", root / "content/actors/secret.md")
     os.symlink(outside / "actors", root / "content/places")
@@ -132,13 +132,13 @@ def test_symbolic_links_in_content_are_not_followed(tree, outside: Path) -> None
     assert result.report.lines() == [f"content/actors/alias.md: {warning}", f"content/actors/dangling.md: {warning}",
                                      f"content/actors/loop.md: {warning}", f"content/actors/secret.md: {warning}",
                                      f"content/places: {warning}"]
-    assert sorted(result.atlas.entries) == [("actors", "la-nef"), ("themes", "energie")]
+    assert sorted(result.atlas.entries) == [("actors", "la-caisse"), ("themes", "energie")]
     for path in (root / "site").rglob("*.html"):
         assert "SECRET" not in path.read_text(encoding="utf-8"), path
 
 
 def test_symbolic_links_fail_a_strict_check(tree, outside: Path) -> None:
-    root = tree({"content/actors/la-nef.md": "---\ntitle: La NEF\n---\n"})
+    root = tree({"content/actors/la-caisse.md": "---\ntitle: La Caisse\n---\n"})
     os.symlink(outside / "secret.md", root / "content/actors/secret.md")
     done = run_cli("check", "--strict", "--root", str(root), cwd=root)
     assert done.returncode == 1
