@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -250,3 +251,51 @@ def test_a_build_killed_at_any_moment_leaves_a_cache_that_builds_the_cold_result
     assert killed in (before, expected), "a killed build left a mix of two sites"
     assert tree_digest(site) == expected
 
+
+
+def test_whole_atlas_exports_are_made_again_only_when_what_they_read_changed(tree, tmp_path: Path,
+                                                                              monkeypatch) -> None:
+    """Images and outlines read a field or two of every entry: an edited body makes neither again,
+    a new image file makes the images again, a postcode in another département the outlines; the
+    site is the cold build's each time."""
+    from PIL import Image
+
+    from atlas.incremental import steps
+    from conftest import draw_images
+    from fixture_atlas import WHOLE
+
+    root = tree(WHOLE)
+    draw_images(root)
+    for path in root.rglob("*"):
+        if path.is_file():
+            touch(path)
+    made: list[str] = []
+
+    def counted(export):
+        def make(*args):
+            made.append(export.name)
+            return export.make(*args)
+        return dataclasses.replace(export, make=make)
+
+    monkeypatch.setattr(steps, "EXPORTS", tuple(counted(e) for e in steps.EXPORTS))
+    site = root / "site"
+    assert build(Options(root=root, out=site, search=False)).report.ok
+    assert {"images", "outlines"} <= set(made)
+    assert (site / "assets/geo/communes-59").is_dir() and not (site / "assets/geo/communes-69").exists()
+
+    def made_by(edit: Callable[[], None]) -> set[str]:
+        made.clear()
+        edit()
+        assert build(Options(root=root, out=site, search=False)).report.ok
+        again = set(made) & {"images", "outlines"}
+        assert tree_digest(site) == cold(root, tmp_path, search=False)
+        return again
+
+    assert made_by(lambda: edit_body(root)) == set()
+    photo = root / "content/actors/atelier-complet.jpg"
+    assert made_by(lambda: (Image.new("RGB", (1600, 1000), (200, 30, 30)).save(photo), touch(photo))) == {"images"}
+    actor = root / "content/actors/atelier-complet.md"
+    assert made_by(lambda: write(root, "content/actors/atelier-complet.md",
+                                 actor.read_text(encoding="utf-8").replace('postcode: "59000"',
+                                                                           'postcode: "69001"'))) == {"outlines"}
+    assert (site / "assets/geo/communes-69").is_dir()

@@ -107,3 +107,16 @@ def test_every_link_is_checked_only_when_one_may_have_lost_or_found_its_target(
 ])
 def test_the_last_link_check_stands_when_the_site_did_not_change(reuse: Reuse, changed: bool, expected: bool) -> None:
     assert decide.links_as_last_time(reuse, changed) is expected
+
+
+@pytest.mark.parametrize(("decision", "watched", "recorded", "expected"), [
+    (Exports(True, frozenset()), True, True, True),  # nothing it read changed: its files kept
+    (Exports(True, frozenset({"images#*"})), True, True, False),  # something it read changed
+    (Exports(True, frozenset({"donnees/atlas.json#actors/a"})), True, True, True),  # another reader's change
+    (Exports(True, None), True, True, False),  # settings or code changed: every export made again
+    (Exports(True, frozenset()), True, False, False),  # the last build recorded nothing of it
+    (Exports(True, frozenset()), False, True, False),  # a Document's export: kept fragment by fragment
+])
+def test_a_watched_export_is_kept_when_nothing_it_read_changed(decision: Exports, watched: bool, recorded: bool,
+                                                               expected: bool) -> None:
+    assert decide.keep_export(decision, watched, "images#*", recorded) is expected

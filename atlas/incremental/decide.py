@@ -87,6 +87,13 @@ def exports(reuse: Reuse, fragment_readers: set[str], something_changed: bool) -
     return Exports(something_changed, frozenset(fragment_readers))
 
 
+def keep_export(decision: Exports, watched: bool, reader: str, recorded: bool) -> bool:
+    """A watched export (outputs.Export) keeps its published files, without being made, when the
+    last build recorded what it read and made them, and none of it changed: its reader is not
+    among those to remake."""
+    return watched and recorded and decision.remake is not None and reader not in decision.remake
+
+
 def reindex(enabled: bool, published: bool, records_changed: bool) -> bool:
     """Search: index again when the indexed text of some page changed, a page with some came or
     went, or the index is not there."""

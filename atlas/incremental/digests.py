@@ -20,13 +20,24 @@ from ..model.digest import digest
 from ..model.kinds import ENTRY_KINDS
 from ..pages import paging
 
+MISSING = "-"
+
 # Families digested for every stored key on every build, family -> digest of a key's rest on the
 # atlas: a file (an image) and a status (today's date) change with no entry changing.
 EXTERNAL: dict[str, Callable[[Atlas, str], str]] = {"f": file_digest, "s": status_digest}
+
+
+def field_digest(atlas: Atlas, rest: str) -> str:
+    """The digest of `v:<kind>/<slug>@<field>`: that field's value, '-' when the entry is gone."""
+    key = deps.parse("v:" + rest)
+    entry = atlas.get(key.kind, key.slug)
+    return MISSING if entry is None else digest(repr(entry.values.get(key.code)))
+
+
 # Families digested from the entry a key names, only when the link touched that entry: an actor's
-# position fields (pages/positions.py; its places' positions are read as the places themselves).
-OWN: dict[str, Callable[[Atlas, str], str]] = {"g": position_digest}
-MISSING = "-"
+# position fields (pages/positions.py; its places' positions are read as the places themselves),
+# one field of an entry.
+OWN: dict[str, Callable[[Atlas, str], str]] = {"g": position_digest, "v": field_digest}
 
 
 class Stored(Protocol):
@@ -39,6 +50,7 @@ class Digests:
     def __init__(self, atlas: Atlas) -> None:
         self.atlas = atlas
         self.memo: dict[str, str] = {}
+        self.lists: dict[str, tuple[paging.EntryList, str]] = {}  # what paging.page_digest keeps of a list
 
     def __call__(self, dep: deps.Dep) -> str:
         found = self.memo.get(dep)
@@ -65,7 +77,7 @@ class Digests:
             found = atlas.by_type.get((key.kind, key.slug))
             return digest(repr(list(found.keys))) if found else MISSING
         if key.family == "p":
-            return paging.page_digest(atlas, key.slug, key.page)
+            return paging.page_digest(atlas, key.slug, key.page, self.lists)
         if key.family == "u":
             dated = atlas.by_update.of_kind(key.kind) if key.kind else atlas.by_update
             return str(dated[0].get("updated")) if dated else MISSING
@@ -93,6 +105,7 @@ def candidates(touched: Touched, stored: Stored) -> set[str]:
     found.update(stored.deps_of_family("r"))
     for kind, slug in touched.entries:
         found.update((deps.entry(kind, slug), deps.card(kind, slug), deps.position(kind, slug)))
+        found.update(stored.deps_of_family("v", f"{kind}/{slug}@"))
     for kind, slug in touched.around:
         found.add(deps.around(kind, slug))
         for family in ("w", "i", "f"):

@@ -10,6 +10,7 @@ table, except where a decision says the whole site must be looked at.
 from __future__ import annotations
 
 import heapq
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +22,7 @@ from ..model.kinds import Entry
 from ..model.problems import ERROR, Problem, Report
 from ..model.progress import Progress
 from ..model.vocabulary import Model
-from ..outputs import (PRODUCERS, SEARCH_FOLDER, catalogue, fragment_id, prepare_images, search_index,
+from ..outputs import (EXPORTS, SEARCH_FOLDER, catalogue, fragment_id, prepare_images, search_index,
                        search_record)
 from ..outputs import write as write_document
 from ..pages import Page
@@ -317,14 +318,27 @@ def write_exports(b: Build, linked: Linked, work: Work, pages: Pages, output: Ou
         return made
     b.progress.stage("données ouvertes")
     produced: list[str] = []
-    for producer in PRODUCERS:
-        for path, data in producer(linked.atlas, b.site, pages.pages):
-            produced.append(path)
+    for export in EXPORTS:
+        files = b.cache.meta(f"files:{export.name}")
+        if decide.keep_export(decision, export.watched, export.reader, bool(files)):
+            produced.extend(json.loads(files))
+            continue
+        read: set[str] = set()
+        made_now = export.make(linked.atlas, b.site, pages.pages, read) if export.watched else \
+            export.make(linked.atlas, b.site, pages.pages)
+        mine: list[str] = []
+        for path, data in made_now:
+            mine.append(path)
             published = b.cache.published([path]).get(path) if output.known else None
             if isinstance(data, bytes):
                 output.put(path, data, published)
             else:
                 made.update(_write_document(b, path, data, published, decision.remake, output))
+        produced.extend(mine)
+        if export.watched:
+            made[export.reader] = read
+            b.cache.set_readers(export.reader, read)
+            b.cache.set_meta(**{f"files:{export.name}": json.dumps(mine)})
     for path in sorted(set(b.cache.meta("produced").split("\n")) - set(produced) - {""}):
         if output.known and b.cache.published([path]):
             output.remove(path)

@@ -19,11 +19,12 @@ so the table below is the contract between the readers (pages/view.py, outputs/)
 | `g`    | `g:actors/la-nef`           | where it is: pages/positions.py POSITION_FIELDS              |
 | `s`    | `s:programmes/x@open`       | that a programme's status today is still the one shown       |
 | `f`    | `f:content/actors/x.jpg`    | a file's bytes (an image beside the entries)                 |
+| `v`    | `v:actors/la-nef@postcode`  | one field of an entry (what a whole-atlas export reads of it) |
 
 `s` and `f` move without any entry changing (the date turns, an image is replaced): the cache
 digests all of their keys on every build (incremental/digests.EXTERNAL). `g` covers the actor's
 own fields only (a reader that shows an actor at its places reads the places themselves), so it
-is digested, as `e` and `c`, only for the entries a change touched.
+is digested, as `e`, `c` and `v`, only for the entries a change touched.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ class Parsed:
     kind: str = ""
     slug: str = ""  # the type for `t`, the list for `p`, the count for `r`
     page: int = 0  # `p` only
-    code: str = ""  # `s` only
+    code: str = ""  # the status for `s`, the field for `v`
 
 
 def entry(kind: str, slug: str) -> Dep:
@@ -95,6 +96,12 @@ def file(path: str) -> Dep:
     return f"f:{path}"
 
 
+def field(kind: str, slug: str, name: str) -> Dep:
+    """One field of an entry: an export over the whole atlas (images, outlines) reads a field or two
+    of each entry, and an edit elsewhere in the file leaves it as it was."""
+    return f"v:{kind}/{slug}@{name}"
+
+
 def parse(dep: Dep) -> Parsed:
     """The record of a key; ValueError for a key no constructor of this module makes."""
     family, colon, rest = dep.partition(":")
@@ -104,7 +111,7 @@ def parse(dep: Dep) -> Parsed:
         if not rest:
             raise ValueError(f"unknown dependency {dep!r}")
         return Parsed(family, slug=rest)
-    if family == "s":
+    if family in ("s", "v"):
         rest, at, code = rest.rpartition("@")
         kind, slash, slug = rest.partition("/")
         if not at or not code or not slash or not kind or not slug:
@@ -129,4 +136,4 @@ def parse(dep: Dep) -> Parsed:
     return Parsed(family, kind=rest)
 
 
-FAMILIES = frozenset("ecikpturgsf")
+FAMILIES = frozenset("ecikpturgsfv")

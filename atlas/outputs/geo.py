@@ -164,12 +164,12 @@ def index(departments: list[str]) -> bytes:
                       separators=(",", ":"), sort_keys=True).encode() + b"\n"
 
 
-def produce(atlas: Atlas, site: dict[str, Any], pages: Any = ()) -> Iterable[tuple[str, Any]]:
-    """The outline files of this atlas (see the module docstring)."""
+def produce(atlas: Atlas, site: dict[str, Any], pages: Any, read: set[str]) -> Iterable[tuple[str, Any]]:
+    """The outline files of this atlas (see the module docstring); `read` gets what it read."""
     if not layer("france"):
         return
     yield f"{FOLDER}/france.geojson", france()
-    departments = touched_departments(atlas)
+    departments = touched_departments(atlas, read)
     for department in departments:
         for name, data in communes(department).items():
             yield f"{FOLDER}/communes-{department}/{name}.geojson", data

@@ -19,9 +19,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ..link.graph import Atlas
-from ..model.kinds import Entry
+from ..model import deps
+from ..model.kinds import KINDS, Entry
 from ..model.problems import Problem
-from ..pages.pictures import CACHE, ImageProblem, cache_folder, cache_key, manifest, picture_of, source, source_digest
+from ..pages.pictures import (CACHE, ImageProblem, cache_folder, cache_key, file_key, manifest, picture_of, source,
+                              source_digest)
 from ..read.source import slugify
 
 READ_HINT = "open it in an image editor and export it again as JPEG or PNG"
@@ -80,12 +82,16 @@ def prune(root: Path, used: set[str]) -> None:
             shutil.rmtree(path, ignore_errors=True)
 
 
-def produce(atlas: Atlas, site: dict[str, Any], pages: Any = ()) -> Iterable[tuple[str, Any]]:
-    """Every derived file of every entry's image, under images/, each once."""
+def produce(atlas: Atlas, site: dict[str, Any], pages: Any, read: set[str]) -> Iterable[tuple[str, Any]]:
+    """Every derived file of every entry's image, under images/, each once. `read` gets what it
+    read: which entries exist, their `image` field, the image files."""
     root = Path(atlas.root or ".")
     seen: set[str] = set()
+    read.update(deps.kind_list(kind) for kind in KINDS)
+    read.update(deps.field(e.kind, e.slug, "image") for e in atlas.entries.values())
     for entry in with_image(atlas):
         path, found = picture_of(root, entry)
+        read.add(file_key(root, path))
         folder = cache_folder(root, cache_key(source_digest(path)))
         for variant in found.fallback + found.webp:
             if variant.url not in seen:

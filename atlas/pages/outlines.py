@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from ..link.graph import Atlas
+from ..model import deps
 from ..model.kinds import Entry
 from ..theme import FOLDER as THEME
 
@@ -103,14 +104,21 @@ def of_territory(territory: Entry) -> Outline | None:
     return find(*found) if found else None
 
 
-def touched_departments(atlas: Atlas) -> list[str]:
+def touched_departments(atlas: Atlas, read: set[str] | None = None) -> list[str]:
     """The départements whose communes the atlas's maps may show (and the engine ships).
 
     Those of its territories' codes (a commune's, a département's own), and those of the
-    postcodes of its places and actors, so a place page shows its commune's neighbours.
+    postcodes of its places and actors, so a place page shows its commune's neighbours. `read`
+    gets the dependencies: which of those entries exist, and these fields of theirs.
     """
     shipped = set(commune_departments())
     found: set[str] = set()
+    if read is not None:
+        read.update(deps.kind_list(kind) for kind in ("territories", "places", "actors"))
+        read.update(deps.field("territories", e.slug, name) for e in atlas.by_kind.get("territories", [])
+                    for name in ("type", "code"))
+        read.update(deps.field(kind, e.slug, "postcode") for kind in ("places", "actors")
+                    for e in atlas.by_kind.get(kind, []))
     for territory in atlas.by_kind.get("territories", []):
         drawn = level(territory)
         if drawn and drawn[0] == "commune":

@@ -120,10 +120,8 @@ def letter_pages(entries: EntryList, list_id: ListId) -> list[tuple[str, int]]:
     """(letter, page where its first member is), for lists in A–Z order."""
     if list_id.family not in ALPHABETICAL:
         return []
-    found: dict[str, int] = {}
-    for i, letter in enumerate(entries.letters()):
-        found.setdefault(letter, i // PAGE_SIZE + 1)
-    return list(found.items())
+    letters = entries.letters()  # in list order: index() finds each letter's first member in C
+    return [(letter, letters.index(letter) // PAGE_SIZE + 1) for letter in dict.fromkeys(letters)]
 
 
 def navigation(entries: EntryList, list_id: ListId, number: int) -> dict[str, Any]:
@@ -150,12 +148,18 @@ def anchor(letter: str) -> str:
     return "lettre-" + (letter.lower() if letter != "#" else "autres")
 
 
-def page_digest(atlas: Atlas, list_id: str, number: int) -> str:
-    """What page `number` of a list shows of the list itself: its members, the length, the letters."""
-    parsed = parse(list_id)
-    entries = members(atlas, parsed)
+def page_digest(atlas: Atlas, list_id: str, number: int,
+                lists: dict[str, tuple[EntryList, str]] | None = None) -> str:
+    """What page `number` of a list shows of the list itself: its members, the length, the letters.
+
+    `lists` keeps, for the pages of one list digested in a row, its members and letters."""
+    found = lists.get(list_id) if lists is not None else None
+    if found is None:
+        parsed = parse(list_id)
+        entries = members(atlas, parsed)
+        found = (entries, f"{len(entries)}|{letter_pages(entries, parsed)!r}")
+        if lists is not None:
+            lists[list_id] = found
+    entries, whole = found
     shown = on_page(entries, number)
-    parts = [repr(list(shown.keys)), str(len(entries))]
-    if number:
-        parts.append(repr(letter_pages(entries, parsed)))
-    return digest(*parts)
+    return digest(repr(list(shown.keys)), whole if number else str(len(entries)))
