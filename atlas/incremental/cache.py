@@ -20,6 +20,7 @@ import dataclasses
 import json
 import os
 import pickle
+import shutil
 import sqlite3
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -87,8 +88,18 @@ class Cache:
             cache.reset()
         return cache
 
+    def templates_folder(self, base: str) -> Path | None:
+        """Where the render stage keeps compiled templates for the next process, for this code and
+        base path (None in memory: --no-cache)."""
+        if self.location is None:
+            return None
+        return self.root / CACHE_DIR / "templates" / digest(self.code, base)[:16]
+
     def reset(self) -> None:
-        """Forget everything: the tables made again, this code's digest recorded."""
+        """Forget everything: the tables made again, this code's digest recorded (and the templates
+        compiled by another code removed)."""
+        if self.location is not None:
+            shutil.rmtree(self.root / CACHE_DIR / "templates", ignore_errors=True)
         self.begin()
         self._ids = {}
         for (name,) in list(self.db.execute("SELECT name FROM sqlite_master WHERE type='table'")):

@@ -268,7 +268,7 @@ def _render(b: Build, atlas: Atlas, pages: list[Page], work: Work, output: Outpu
     extractors = {"search": search_record} if b.search else {}
     done: list[Rendered] = []
     for outcome in render_all(jobs, atlas, b.root, b.site, catalogue(b.model), output.dir, place, extractors,
-                              b.jobs):
+                              b.jobs, b.cache.templates_folder(b.site["base_path"])):
         b.progress.advance()
         if isinstance(outcome, Problem):
             b.report.extend([outcome])

@@ -29,24 +29,35 @@ LOCALE = "fr_FR"
 class _Compiled(jinja2.BytecodeCache):
     """Compiled templates kept for the life of the process, used again while their source is the
     same: a long-lived process (serve) builds again and again, and compiling the templates would
-    otherwise be most of a small rebuild."""
+    otherwise be most of a small rebuild. With a folder, also kept on disk for the next process
+    (a third of a second per build; the folder is named after the engine's code and the base
+    path, since both are compiled in)."""
 
-    def __init__(self) -> None:
+    def __init__(self, folder: Path | None = None) -> None:
         self.codes: dict[str, tuple[str, Any]] = {}  # bucket key -> (source checksum, code object)
+        self.folder = folder
+        self.disk = jinja2.FileSystemBytecodeCache(str(folder)) if folder is not None else None
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         found = self.codes.get(bucket.key)
         if found is not None and found[0] == bucket.checksum:
             bucket.code = found[1]
+        elif self.disk is not None:
+            self.disk.load_bytecode(bucket)  # a file of another checksum leaves bucket.code None
+            if bucket.code is not None:
+                self.codes[bucket.key] = (bucket.checksum, bucket.code)
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         self.codes[bucket.key] = (bucket.checksum, bucket.code)
+        if self.disk is not None and self.folder is not None:
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+                self.disk.dump_bytecode(bucket)  # written aside and renamed by Jinja
+            except OSError:
+                pass  # a cache, not an output: the next process compiles again
 
 
-# One cache per base path: Jinja folds a filter over a constant at compile time, so
-# `{{ 'assets/style.css' | url }}` is compiled to '/atlas/assets/style.css', and the code compiled
-# for one base path must never serve a build with another (two builds in one process, the tests).
-_COMPILED: dict[str, _Compiled] = {}
+_COMPILED: dict[tuple[str, Path | None], _Compiled] = {}
 
 
 def fr_date(value: PartialDate | dt.date | None) -> str:
@@ -104,7 +115,8 @@ def fr_spaces_html(html: str) -> str:
 class Renderer:
     """Turns a Page into HTML bytes; one per process (Markdown and Jinja are not free to set up)."""
 
-    def __init__(self, atlas: Any, root: Path, site: dict[str, Any], exports: dict[str, Any] | None = None) -> None:
+    def __init__(self, atlas: Any, root: Path, site: dict[str, Any], exports: dict[str, Any] | None = None,
+                 compiled: Path | None = None) -> None:
         self.atlas, self.root, self.exports = atlas, root, exports
         self.view: View | None = None
         base = site["base_path"]
@@ -116,7 +128,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
-            bytecode_cache=_COMPILED.setdefault(base, _Compiled()),
+            bytecode_cache=_COMPILED.setdefault((base, compiled), _Compiled(compiled)),
         )
         self._cards: dict[tuple[str, str], Markup] = {}
         self.env.globals.update(site=site, base=base, card_html=self._card_html)

@@ -40,11 +40,12 @@ class Job:
 
 def render_pages(jobs: list[Job], atlas: Any, root: Path, site: dict[str, Any], exports: Mapping[str, Any],
                  folder: Path, place: Callable[..., tuple[str, bool]], extractors: Mapping[str, Extractor],
-                 processes: int = 0) -> Iterator[Rendered | Problem]:
+                 processes: int = 0, compiled: Path | None = None) -> Iterator[Rendered | Problem]:
     """Render each job's page into `folder` (with `place`), in order: a Rendered, or the Problem
-    that stopped it. Forked workers inherit the atlas and the settings."""
+    that stopped it. Forked workers inherit the atlas and the settings. `compiled`: where compiled
+    templates are kept between processes."""
     state = {"atlas": atlas, "root": root, "site": site, "exports": exports, "folder": folder,
-             "place": place, "extractors": extractors}
+             "place": place, "extractors": extractors, "compiled": compiled}
     yield from run(_render_one, jobs, processes, state)
 
 
@@ -52,7 +53,8 @@ def _render_one(job: Job) -> Rendered | Problem:
     state = shared()
     renderer = state.get("renderer")
     if renderer is None:
-        renderer = state["renderer"] = Renderer(state["atlas"], state["root"], state["site"], state["exports"])
+        renderer = state["renderer"] = Renderer(state["atlas"], state["root"], state["site"], state["exports"],
+                                                state["compiled"])
     try:
         data, deps, spawned = renderer.render(job.page)
     except AtlasError as exc:
