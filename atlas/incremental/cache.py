@@ -33,7 +33,7 @@ from .stored import SCHEMA as GRAPH_SCHEMA
 from .stored import Graph
 
 CACHE_DIR = ".atlas-cache"
-FORMAT = "8"  # of the tables below: another value makes the database start again
+FORMAT = "9"  # of the tables below: another value makes the database start again
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INT, mtime INT, digest TEXT, entry BLOB,

@@ -32,7 +32,8 @@ CREATE TABLE IF NOT EXISTS entries(kind TEXT, slug TEXT, path TEXT, sort TEXT, k
 CREATE INDEX IF NOT EXISTS entries_order ON entries(kind, sort, slug);
 CREATE INDEX IF NOT EXISTS entries_type ON entries(kind, type, sort, slug);
 CREATE INDEX IF NOT EXISTS entries_path ON entries(path);
-CREATE INDEX IF NOT EXISTS entries_updated ON entries(updated);
+CREATE INDEX IF NOT EXISTS entries_updated ON entries(updated DESC, sort, kind, slug);
+CREATE INDEX IF NOT EXISTS entries_alphabetical ON entries(sort, kind, slug);
 CREATE TABLE IF NOT EXISTS refs(dst_kind TEXT, dst_slug TEXT, field TEXT, src_kind TEXT, src_slug TEXT,
     PRIMARY KEY(dst_kind, dst_slug, field, src_kind, src_slug)) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS refs_src ON refs(src_kind, src_slug);

@@ -11,7 +11,7 @@ from ..model.kinds import Entry
 from ..model.problems import Problem
 from ..model.vocabulary import BUILTIN, Model
 from ..model.workers import run
-from .source import discover, read_entry
+from .source import entry_files, read_entry
 from .validate import validate
 
 Parsed = tuple[Entry | None, list[Problem]]
@@ -38,18 +38,18 @@ def scan(root: Path, known: Mapping[str, tuple[int, int]], trusted: Callable[[os
     """Stat every entry file; parse those whose size or mtime differ from `known` (all of them
     when `known` is empty), in worker processes when there are many."""
     root = root.resolve()
-    paths, problems = discover(root)
+    paths, problems = entry_files(root)
     prefix = len(str(root)) + 1
     sources = Sources([], {}, problems=problems)
-    todo: list[tuple[str, Path]] = []
+    todo: list[tuple[str, str]] = []
     for path in paths:
-        rel = str(path)[prefix:].replace(os.sep, "/")
+        rel = path[prefix:].replace(os.sep, "/")
         stat = os.stat(path)
         sources.files.append(rel)
         sources.stats[rel] = (stat.st_size, stat.st_mtime_ns)
         if known.get(rel) != sources.stats[rel] or not trusted(stat):
             todo.append((rel, path))
-    for (rel, _), parsed in zip(todo, run(_parse_one, [(path, root, model) for _, path in todo], jobs)):
+    for (rel, _), parsed in zip(todo, run(_parse_one, [(Path(path), root, model) for _, path in todo], jobs)):
         sources.parsed[rel] = parsed
     present = set(sources.files)
     sources.removed = sorted(p for p in known if p not in present)

@@ -50,8 +50,14 @@ class RawEntry:
 
 def discover(root: Path) -> tuple[list[Path], list[Problem]]:
     """Every entry file under root/content/<kind>/, sorted; odd names and symlinks reported."""
+    found, problems = entry_files(root)
+    return [Path(f) for f in found], problems
+
+
+def entry_files(root: Path) -> tuple[list[str], list[Problem]]:
+    """discover() as strings, for the build's scan: 10,000 Path objects cost a tenth of a second."""
     content = root / "content"
-    found: list[Path] = []
+    found: list[str] = []
     problems: list[Problem] = []
     if not content.is_dir():
         return [], [Problem("content", 0, "", "no content/ folder", "run the command from the atlas root")]
@@ -63,14 +69,14 @@ def discover(root: Path) -> tuple[list[Path], list[Problem]]:
             problems.append(Problem(rel, 0, "", "symbolic link ignored", "content must be real files",
                                     WARNING))
         elif entry.is_dir() and entry.name in KINDS:
-            found.extend(_walk_kind(Path(entry.path), rel, problems))
+            found.extend(_walk_kind(entry.path, rel, problems))
         elif entry.is_dir():
             problems.append(Problem(rel, 0, "", f"unknown folder '{entry.name}' ignored",
                                     "expected one of " + ", ".join(KINDS), WARNING))
     return found, problems
 
 
-def _walk_kind(folder: Path, rel: str, problems: list[Problem]) -> list[Path]:
+def _walk_kind(folder: str, rel: str, problems: list[Problem]) -> list[str]:
     files = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         name = entry.name
@@ -83,7 +89,7 @@ def _walk_kind(folder: Path, rel: str, problems: list[Problem]) -> list[Path]:
         elif entry.is_dir():
             problems.append(Problem(path, 0, "", "sub-folders are not read", "move the file up", WARNING))
         elif name.endswith(EXTENSIONS):
-            files.append(Path(entry.path))
+            files.append(entry.path)
         elif name.lower().endswith(COMPANIONS):
             continue
         else:
