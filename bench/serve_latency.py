@@ -219,7 +219,7 @@ def main() -> int:
             measure(f"synthetic atlas, {args.actors:,} actors", prepare(content, base, "synthetic"),
                     args.saves, browser and args.browser_all)
     load = os.getloadavg()
-    print("\ntargets: save → written < 100 ms (sample), < 300 ms (10,000 actors); "
+    print("\ntargets: save → written < 100 ms (sample), p90 < 150 ms (10,000 actors); "
           "save → browser < 500 ms (sample)")
     print(f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores")
     return 0
