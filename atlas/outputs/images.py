@@ -30,9 +30,15 @@ READ_HINT = "open it in an image editor and export it again as JPEG or PNG"
 STALE_SECONDS = 3600  # a half-made set older than this was left by a killed build, not by a running one
 
 
-def with_image(atlas: Atlas) -> list[Entry]:
-    """The entries that have an `image`, in path order."""
-    return sorted((e for e in atlas.entries.values() if e.get("image")), key=lambda e: e.path)
+def with_image(atlas: Atlas, read: set[str] | None = None) -> list[Entry]:
+    """The entries that have an `image`, in path order; `read` gets the `image` field of each entry."""
+    found = []
+    for entry in atlas.entries.values():
+        if read is not None:
+            read.add(deps.field(entry.kind, entry.slug, "image"))
+        if entry.get("image"):
+            found.append(entry)
+    return sorted(found, key=lambda e: e.path)
 
 
 def prepare(atlas: Atlas, root: Path, prune_unused: bool = True) -> list[Problem]:
@@ -88,8 +94,7 @@ def produce(atlas: Atlas, site: dict[str, Any], pages: Any, read: set[str]) -> I
     root = Path(atlas.root or ".")
     seen: set[str] = set()
     read.update(deps.kind_list(kind) for kind in KINDS)
-    read.update(deps.field(e.kind, e.slug, "image") for e in atlas.entries.values())
-    for entry in with_image(atlas):
+    for entry in with_image(atlas, read):
         path, found = picture_of(root, entry)
         read.add(file_key(root, path))
         folder = cache_folder(root, cache_key(source_digest(path)))

@@ -113,13 +113,10 @@ def touched_departments(atlas: Atlas, read: set[str] | None = None) -> list[str]
     """
     shipped = set(commune_departments())
     found: set[str] = set()
-    if read is not None:
-        read.update(deps.kind_list(kind) for kind in ("territories", "places", "actors"))
-        read.update(deps.field("territories", e.slug, name) for e in atlas.by_kind.get("territories", [])
-                    for name in ("type", "code"))
-        read.update(deps.field(kind, e.slug, "postcode") for kind in ("places", "actors")
-                    for e in atlas.by_kind.get(kind, []))
+    seen = read if read is not None else set()  # one pass: the fields are recorded as they are read
+    seen.update(deps.kind_list(kind) for kind in ("territories", "places", "actors"))
     for territory in atlas.by_kind.get("territories", []):
+        seen.update(deps.field("territories", territory.slug, name) for name in ("type", "code"))
         drawn = level(territory)
         if drawn and drawn[0] == "commune":
             found.add(department_of(drawn[1]))
@@ -127,5 +124,6 @@ def touched_departments(atlas: Atlas, read: set[str] | None = None) -> list[str]
             found.add(drawn[1])
     for kind in ("places", "actors"):
         for entry in atlas.by_kind.get(kind, []):
+            seen.add(deps.field(kind, entry.slug, "postcode"))
             found.update(departments_of_postcode(str(entry.get("postcode") or "")))
     return sorted(found & shipped)
