@@ -38,6 +38,20 @@ def edit_body(root: Path) -> None:
     write(root, "content/actors/club-epargne-du-nord.md", path.read_text(encoding="utf-8") + "\nNouveau texte.\n")
 
 
+def edit_body_link(root: Path) -> None:
+    """A body that now links another entry: that entry's « mentioned by » changes, not only this page."""
+    path = root / "content/actors/club-epargne-du-nord.md"
+    write(root, "content/actors/club-epargne-du-nord.md",
+          path.read_text(encoding="utf-8") + "\nVoir aussi [](acteur:reseau-finance).\n")
+
+
+def edit_summary(root: Path) -> None:
+    """A field that cards show: the lists and related pages that show its card change."""
+    path = root / "content/actors/club-epargne-du-nord.md"
+    write(root, "content/actors/club-epargne-du-nord.md",
+          path.read_text(encoding="utf-8").replace("type: association\n", "type: association\nsummary: Un club.\n", 1))
+
+
 def edit_referenced_title(root: Path) -> None:
     path = root / "content/places/maison-des-solidarites.md"
     text = path.read_text(encoding="utf-8").replace("title: Maison des solidarités", "title: Maison Stéphane Hessel")
@@ -99,7 +113,7 @@ def change_settings(root: Path) -> None:
 
 
 EDITS: dict[str, Callable[[Path], None]] = {
-    "edit-body": edit_body, "referenced-title": edit_referenced_title, "add": add_entry,
+    "edit-body": edit_body, "body-link": edit_body_link, "summary": edit_summary, "referenced-title": edit_referenced_title, "add": add_entry,
     "delete": delete_entry, "rename": rename_entry, "template": change_template,
     "theme-title": change_theme_title, "territory-parent": change_territory_parent, "asset": change_asset,
     "settings": change_settings, "type": change_type,

@@ -64,12 +64,17 @@ def update(graph: Graph, changes: list[Change], drafts: bool, model: Model = BUI
     touched = Touched()
     before = graph.atlas()
     old_keys: dict[str, Key] = {}
+    in_place: set[Key] = set()  # entries whose edit left their place in the graph as it was
     for change in changes:
         key = graph.linked_at(change.path)
         if key is not None:
             old_keys[change.path] = key
             entry = before.entries.get(key)
-            if entry is not None:
+            if entry is not None and linked(change.new, drafts) and placement(entry, model) == placement(
+                    change.new, model):  # type: ignore[arg-type]
+                in_place.add(key)
+                touched.entries.add(key)
+            elif entry is not None:
                 _touch(touched, before, entry, model)
     for key in old_keys.values():
         graph.remove(key)
@@ -88,10 +93,19 @@ def update(graph: Graph, changes: list[Change], drafts: bool, model: Model = BUI
         assert entry is not None
         if not _sound(after, entry, model) or graph.sharing_identifier(entry):
             return None
-        _touch(touched, after, entry, model)
+        if entry.key not in in_place:
+            _touch(touched, after, entry, model)
     touched.removed = set(old_keys.values()) - {e.key for e in new_entries if e}
     touched.added = {e.key for e in new_entries if e} - set(old_keys.values())
     return touched
+
+
+def placement(entry: Entry, model: Model) -> tuple[object, ...]:
+    """What an entry gives the graph beyond its own page: its name and order in lists, type and
+    date (lists, the newest and recent entries), references and body links (inverse relations,
+    mentions, entries within). An edit that leaves it equal touches the entry alone: its page and
+    cards read it through its own keys (`e`, `c`, `g`, `v`)."""
+    return (entry.key, entry.title, entry.get("type"), entry.get("updated"), references(entry, model))
 
 
 def _sound(atlas: Atlas, entry: Entry, model: Model) -> bool:
