@@ -111,8 +111,10 @@ def test_a_failed_build_leaves_the_previous_site_as_it_was(atlas_root: Path) -> 
     result = build(Options(root=atlas_root, out=site, use_cache=False))
     assert not result.report.ok
     assert tree_digest(site) == before
-    # Nothing half-made is left beside it: only the stamp that names the last good build.
-    assert [p.name for p in atlas_root.glob(".site.*")] == [".site.stamp"]
+    # Nothing half-made is left beside it: the stamp that names the last good build, and the spare
+    # copy the first build left for the next edit, still the same as the site.
+    assert sorted(p.name for p in atlas_root.glob(".site.*")) == [".site.spare", ".site.stamp"]
+    assert tree_digest(atlas_root / ".site.spare") == before
 
 
 def test_deleted_entries_leave_no_stale_page(atlas_root: Path) -> None:
