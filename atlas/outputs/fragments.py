@@ -140,11 +140,11 @@ def _pieces(document: Iterable[Part], path: str, previous: dict[str, tuple[int, 
         elif isinstance(part, Fragment):
             yield part.key, *_fragment(part, path, previous, remake, written)
         else:
-            first = True
+            first, between = True, digest(part.separator)  # once: a separator sits between thousands
             for piece in part.fragments:
                 data, h = _fragment(piece, path, previous, remake, written)
                 if data and not first:
-                    yield None, part.separator, digest(part.separator)
+                    yield None, part.separator, between
                 first = first and not data
                 yield piece.key, data, h  # an empty one too: its layout entry saves remaking it
 
