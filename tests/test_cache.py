@@ -113,8 +113,8 @@ def change_settings(root: Path) -> None:
 
 
 EDITS: dict[str, Callable[[Path], None]] = {
-    "edit-body": edit_body, "body-link": edit_body_link, "summary": edit_summary, "referenced-title": edit_referenced_title, "add": add_entry,
-    "delete": delete_entry, "rename": rename_entry, "template": change_template,
+    "edit-body": edit_body, "body-link": edit_body_link, "summary": edit_summary,
+    "referenced-title": edit_referenced_title, "add": add_entry, "delete": delete_entry, "rename": rename_entry, "template": change_template,
     "theme-title": change_theme_title, "territory-parent": change_territory_parent, "asset": change_asset,
     "settings": change_settings, "type": change_type,
 }

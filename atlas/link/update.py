@@ -70,11 +70,12 @@ def update(graph: Graph, changes: list[Change], drafts: bool, model: Model = BUI
         if key is not None:
             old_keys[change.path] = key
             entry = before.entries.get(key)
-            if entry is not None and linked(change.new, drafts) and placement(entry, model) == placement(
-                    change.new, model):  # type: ignore[arg-type]
+            if entry is None:
+                continue
+            if linked(change.new, drafts) and placement(entry, model) == placement(change.new, model):  # type: ignore[arg-type]
                 in_place.add(key)
                 touched.entries.add(key)
-            elif entry is not None:
+            else:
                 _touch(touched, before, entry, model)
     for key in old_keys.values():
         graph.remove(key)

@@ -148,7 +148,8 @@ class Output:
 
     def commit(self) -> set[str] | None:
         """Publish the next version if it differs; return where the spare differs from it afterwards
-        (None: the spare is not known; the next build that changes something makes it again).
+        (None: a build that changed nothing kept a spare it did not know; the next build that changes
+        something makes it again).
 
         From the stamp's writing until the cache is saved with `self.stamp`, a kill leaves a
         cache that no longer describes the folders: the new stamp, written first, says so.
@@ -178,10 +179,9 @@ class Output:
             old.rename(self.dir)
         if not self.known:  # the spare is an old site of unknown content (or none): made the site's copy now,
             mirror(self.out, self.dir)  # in the long build, so that the first edit after it costs what it changed
-            self.marker.unlink(missing_ok=True)
-            return set()
         self.marker.unlink(missing_ok=True)
-        return set(self.delta)  # the old site, now the spare, differs by what this build changed
+        # the old site, now the spare, differs by what this build changed; a mirrored one by nothing
+        return set(self.delta) if self.known else set()
 
     def _new_stamp(self) -> None:
         self.stamp = os.urandom(8).hex()
