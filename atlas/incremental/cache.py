@@ -23,7 +23,7 @@ import pickle
 import shutil
 import sqlite3
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from ..model.digest import digest, settled
 from ..model.kinds import Entry
@@ -32,8 +32,11 @@ from ..model.vocabulary import Model
 from .stored import SCHEMA as GRAPH_SCHEMA
 from .stored import Graph
 
+if TYPE_CHECKING:
+    from ..outputs import Layout
+
 CACHE_DIR = ".atlas-cache"
-FORMAT = "9"  # of the tables below: another value makes the database start again
+FORMAT = "10"  # of the tables below: another value makes the database start again
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INT, mtime INT, digest TEXT, entry BLOB,
@@ -357,14 +360,14 @@ class Cache:
             self.db.execute("DELETE FROM lag")
             self.db.executemany("INSERT INTO lag VALUES (?, NULL)", ((p,) for p in lag))
 
-    def layout(self, file: str) -> tuple[str, list[tuple[str | None, int, str]]] | None:
-        """(digest, segments) of an export file as published: each segment (fragment key or None, size, digest)."""
+    def layout(self, file: str) -> tuple[str, Layout] | None:
+        """(digest, layout) of an export file as published (outputs/fragments.py)."""
         row = self.db.execute("SELECT digest, segments FROM layouts WHERE file=?", (file,)).fetchone()
         return (row[0], pickle.loads(row[1])) if row else None
 
-    def put_layout(self, file: str, h: str, segments: list[tuple[str | None, int, str]]) -> None:
+    def put_layout(self, file: str, h: str, layout: Layout) -> None:
         self.begin()
-        self.db.execute("INSERT OR REPLACE INTO layouts VALUES (?,?,?)", (file, h, _blob(segments)))
+        self.db.execute("INSERT OR REPLACE INTO layouts VALUES (?,?,?)", (file, h, _blob(layout)))
 
     def drop_layouts(self, keep: Iterable[str]) -> None:
         kept = set(keep)

@@ -353,12 +353,12 @@ def _write_document(b: Build, path: str, document: Any, published: str | None, r
                     output: Output) -> dict[str, set[str]]:
     stored = b.cache.layout(path)
     usable = stored is not None and published is not None and stored[0] == published
-    segments = stored[1] if usable and stored else None
+    layout = stored[1] if usable and stored else None
     output.begin()
     target = output.dir / path
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.tmp")
-    written = write_document(document, tmp, path, b.out / path if usable else None, segments,
+    written = write_document(document, tmp, path, b.out / path if usable else None, layout,
                              remake if usable else None)
     if written.digest == published:
         tmp.unlink()
@@ -368,10 +368,8 @@ def _write_document(b: Build, path: str, document: Any, published: str | None, r
     if written.digest != (stored[0] if stored else None):
         b.cache.put_layout(path, written.digest, written.layout)
     made = {fragment_id(path, key): deps for key, deps in written.made.items()}
-    kept = {key for key, _, _ in written.layout if key is not None}
-    for key, _, _ in segments or ():
-        if key is not None and key not in kept:
-            b.cache.set_readers(fragment_id(path, key), ())
+    for key in written.dropped:
+        b.cache.set_readers(fragment_id(path, key), ())
     for reader, deps in made.items():
         b.cache.set_readers(reader, deps)
     return made

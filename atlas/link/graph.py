@@ -84,6 +84,9 @@ class EntryList(Sequence[Entry]):
 
     def __iter__(self) -> Iterator[Entry]:
         entries = self._entries
+        many = getattr(entries, "many", None)  # a store that reads entries together (incremental/stored.py)
+        if many is not None and len(self.keys) > 1:
+            return iter(many(self.keys))
         return (entries[k] for k in self.keys)
 
     def __repr__(self) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from . import geo, ical, images, opendata, seo
-from .fragments import Document, Fragment, Joined, Written, fragment_id, write
+from .fragments import Document, Fragment, Joined, Layout, Written, fragment_id, write
 from .images import prepare as prepare_images
 from .opendata import catalogue
 from .search import FOLDER as SEARCH_FOLDER
@@ -49,5 +49,5 @@ EXPORTS: tuple[Export, ...] = (
     Export("outlines", geo.produce, watched=True),
 )
 
-__all__ = ["EXPORTS", "Export", "SEARCH_FOLDER", "Document", "Fragment", "Joined", "Producer", "Written", "catalogue",
-           "fragment_id", "prepare_images", "search_index", "search_record", "write"]
+__all__ = ["EXPORTS", "Export", "SEARCH_FOLDER", "Document", "Fragment", "Joined", "Layout", "Producer", "Written",
+           "catalogue", "fragment_id", "prepare_images", "search_index", "search_record", "write"]

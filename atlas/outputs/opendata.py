@@ -26,7 +26,7 @@ from ..model.jsonschema import schema_for
 from ..model.kinds import ENTRY_KINDS, KINDS, LINK_PREFIX, Entry, Field
 from ..model.vocabulary import Model
 from ..model import deps as dep_keys
-from .fragments import Document, Fragment, Joined
+from .fragments import Document, Joined
 from ..pages import Page, entry_url
 from ..pages.positions import actor_positions
 
@@ -252,9 +252,15 @@ def licence(site: dict[str, Any]) -> dict[str, str]:
     return {"nom": name, "url": LICENCE_URLS.get(name, "")}
 
 
-def _keys(atlas: Atlas, kind: str) -> list[tuple[str, str]]:
-    """The entries of a kind by slug (no entry read: the fragments read what they make)."""
-    return sorted(atlas.by_kind.get(kind, EMPTY).keys, key=lambda key: key[1])
+def _keys(atlas: Atlas, kind: str) -> list[str]:
+    """Fragment keys (« actors/la-nef ») of the entries of a kind, by slug (no entry read: the
+    fragments read what they make)."""
+    return [f"{kind}/{slug}" for slug in sorted(slug for _, slug in atlas.by_kind.get(kind, EMPTY).keys)]
+
+
+def _entry_key(key: str) -> tuple[str, str]:
+    kind, _, slug = key.partition("/")
+    return kind, slug
 
 
 def _cell(value: Any) -> str:
@@ -290,21 +296,20 @@ def to_csv(atlas: Atlas, site: dict[str, Any], kind: str) -> Document:
     header = [c.name for c in columns_of(atlas.model, kind) if c.csv]
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(header)
-    rows = [Fragment(f"{k}/{s}", partial(_csv_row, exporter, (k, s), header)) for k, s in _keys(atlas, kind)]
-    return [("\ufeff" + buffer.getvalue()).encode("utf-8"), *rows]
+    return [("\ufeff" + buffer.getvalue()).encode("utf-8"), Joined(_keys(atlas, kind), partial(_csv_row, exporter, header))]
 
 
-def _csv_row(exporter: Exporter, key: tuple[str, str], header: list[str], deps: set[str]) -> bytes:
+def _csv_row(exporter: Exporter, header: list[str], key: str, deps: set[str]) -> bytes:
     exporter.deps = deps
-    record = exporter.record(exporter.atlas.entries[key], for_csv=True)
+    record = exporter.record(exporter.atlas.entries[_entry_key(key)], for_csv=True)
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow([_cell(record[name]) for name in header])
     return buffer.getvalue().encode("utf-8")
 
 
-def _json_record(exporter: Exporter, key: tuple[str, str], deps: set[str]) -> bytes:
+def _json_record(exporter: Exporter, key: str, deps: set[str]) -> bytes:
     exporter.deps = deps
-    return _json(exporter.record(exporter.atlas.entries[key], for_csv=False)).rstrip(b"\n")
+    return _json(exporter.record(exporter.atlas.entries[_entry_key(key)], for_csv=False)).rstrip(b"\n")
 
 
 def _json(data: Any, indent: int | None = None) -> bytes:
@@ -328,8 +333,8 @@ def to_json(atlas: Atlas, site: dict[str, Any]) -> Document:
     head = _json({"titre": site["title"], "site": site["base_url"], "licence": licence(site)})
     document: Document = [head.rstrip(b"\n")[:-1]]
     for kind in ENTRY_KINDS:
-        records = [Fragment(f"{k}/{s}", partial(_json_record, exporter, (k, s))) for k, s in _keys(atlas, kind)]
-        document += [f",{json.dumps(file_name(kind))}:[".encode(), Joined(records, b","), b"]"]
+        document += [f",{json.dumps(file_name(kind))}:[".encode(),
+                     Joined(_keys(atlas, kind), partial(_json_record, exporter), b","), b"]"]
     return document + [b"}\n"]
 
 
@@ -342,15 +347,15 @@ def to_geojson(atlas: Atlas, site: dict[str, Any], kind: str = "places") -> Docu
     """RFC 7946: a FeatureCollection of the geolocated places (or actors), a fragment each."""
     exporter = Exporter(atlas, site)
     make = _place_feature if kind == "places" else _actor_feature
-    features = [Fragment(f"{k}/{s}", partial(make, exporter, (k, s))) for k, s in _keys(atlas, kind)]
-    return [b'{"type":"FeatureCollection","features":[', Joined(features, b","), b"]}\n"]
+    return [b'{"type":"FeatureCollection","features":[', Joined(_keys(atlas, kind), partial(make, exporter), b","),
+            b"]}\n"]
 
 
-def _place_feature(exporter: Exporter, key: tuple[str, str], deps: set[str]) -> bytes:
+def _place_feature(exporter: Exporter, key: str, deps: set[str]) -> bytes:
     """A place with a position as a Feature, else nothing."""
     exporter.deps = deps
-    entry = exporter.atlas.entries[key]
-    deps.add(dep_keys.entry(*key))  # whether it has a position
+    entry = exporter.atlas.entries[_entry_key(key)]
+    deps.add(dep_keys.entry(*entry.key))  # whether it has a position
     geo = entry.get("geo")
     if not geo:
         return b""
@@ -358,12 +363,12 @@ def _place_feature(exporter: Exporter, key: tuple[str, str], deps: set[str]) -> 
     return _feature(entry, _point(geo), {k: record[k] for k in PLACE_PROPERTIES})
 
 
-def _actor_feature(exporter: Exporter, key: tuple[str, str], deps: set[str]) -> bytes:
+def _actor_feature(exporter: Exporter, key: str, deps: set[str]) -> bytes:
     """An actor with a position, its own (a Point) or its places' (a Point, or a MultiPoint for
     several places) as a Feature, else nothing; `position_origine` says which."""
     exporter.deps = deps
-    entry = exporter.atlas.entries[key]
-    deps.add(dep_keys.entry(*key))
+    entry = exporter.atlas.entries[_entry_key(key)]
+    deps.add(dep_keys.entry(*entry.key))
     found = actor_positions(exporter.atlas, entry)
     deps.update(dep_keys.entry(p.kind, p.slug) for p in exporter.atlas.refs(entry, "places"))
     if not found:

@@ -54,12 +54,13 @@ def robots(site: dict[str, Any]) -> bytes:
 def sitemap(atlas: Atlas, site: dict[str, Any], pages: Sequence[Page]) -> Document:
     """Every page but the 404 one, with the newest `updated` of the entries it shows as lastmod
     (laid out as ElementTree indents it: a fragment per page)."""
-    urls = [Fragment(page.url, partial(_url, atlas, site, page)) for page in pages if page.builder != "not_found"]
+    listed = {page.url: page for page in pages if page.builder != "not_found"}
     return [f"<?xml version='1.0' encoding='utf-8'?>\n<urlset xmlns=\"{SITEMAP_NS}\">\n  ".encode(),
-            Joined(urls, b"\n  "), b"\n</urlset>\n"]
+            Joined(list(listed), partial(_url, atlas, site, listed), b"\n  "), b"\n</urlset>\n"]
 
 
-def _url(atlas: Atlas, site: dict[str, Any], page: Page, deps: set[str]) -> bytes:
+def _url(atlas: Atlas, site: dict[str, Any], listed: dict[str, Page], url: str, deps: set[str]) -> bytes:
+    page = listed[url]
     newest = _lastmod(atlas, page, deps)
     lastmod = f"\n    <lastmod>{newest}</lastmod>" if newest else ""
     return f"<url>\n    <loc>{escape(absolute(site, page.url))}</loc>{lastmod}\n  </url>".encode()
