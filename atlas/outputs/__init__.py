@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from . import geo, ical, images, opendata, seo
+from . import geo, ical, images, opendata, points, seo
 from .fragments import Document, Fragment, Joined, Layout, Written, fragment_id, write
 from .images import prepare as prepare_images
 from .opendata import catalogue
@@ -47,6 +47,7 @@ EXPORTS: tuple[Export, ...] = (
     Export("images", images.produce, watched=True),
     Export("calendar", ical.produce),
     Export("outlines", geo.produce, watched=True),
+    Export("points", points.produce),
 )
 
 __all__ = ["EXPORTS", "Export", "SEARCH_FOLDER", "Document", "Fragment", "Joined", "Layout", "Producer", "Written",

@@ -13,9 +13,13 @@ from typing import Any
 from ..link.graph import sort_key
 from ..model.kinds import ENTRY_KINDS, KINDS, Entry
 from ..model import deps
+from . import paging
 from .outlines import of_territory
 from .positions import actor_positions, whereabouts
 from .view import View, entry_url
+
+POINTS_FILE = "carte/points.json"  # the points of the large maps (outputs/points.py)
+INLINE_POINTS = paging.PAGE_SIZE  # a map of more candidates than this loads POINTS_FILE instead of listing them
 
 
 def address(place: Entry) -> str:
@@ -60,17 +64,40 @@ def by_title(*groups: list[Entry]) -> list[Entry]:
 
 def entry_points(view: View, entry: Entry) -> list[dict[str, Any]]:
     """The small map of an entry page: a place itself; an actor, at its own position and at its
-    places; what is in a territory (its places, and its actors that have their own position)."""
+    places; what is in a territory (its places, and its actors that have their own position), when
+    it is not a large map (`large_map`)."""
     if entry.kind == "places":
         return points(view, [entry], hosted=False)
     if entry.kind == "actors":
         return points(view, [entry] + view.atlas.refs(entry, "places"), hosted=False)
-    if entry.kind == "territories":
-        view.deps.add(deps.around(entry.kind, entry.slug))
+    if entry.kind == "territories" and not large_map(view, entry):
         inside = view.atlas.within.get(entry.key, [])
         return points(view, by_title([e for e in inside if e.kind == "places"],
                                      [e for e in inside if e.kind == "actors"]))
     return []
+
+
+def large_map(view: View, territory: Entry | None = None) -> dict[str, Any] | None:
+    """A map of more than INLINE_POINTS places and actors (the atlas's, or a territory's), which
+    the browser draws from POINTS_FILE: where to find it, which territory to keep, how many
+    candidates and where their lists are (the page shows no list of its own). None for a map
+    small enough to list its points; nothing but the counts is read."""
+    if territory is None:
+        counts = {kind: view.count(kind) for kind in ("places", "actors")}
+        lists = {kind: f"{KINDS[kind].segment}/" for kind in counts}
+    else:
+        view.deps.add(deps.around(territory.kind, territory.slug))
+        inside = view.atlas.within.get(territory.key)
+        counts = {kind: len(inside.of_kind(kind)) if inside else 0 for kind in ("places", "actors")}
+        # a list of more than PREVIEW cards goes on on pages of its own; a shorter one is on the page
+        lists = {kind: paging.first_url(paging.ListId("w", territory.kind, territory.slug, kind))
+                 if n > paging.PREVIEW else f"{entry_url(territory.kind, territory.slug)}#dans-{KINDS[kind].segment}"
+                 for kind, n in counts.items()}
+    if sum(counts.values()) <= INLINE_POINTS:
+        return None
+    return {"source": POINTS_FILE, "within": territory.slug if territory else "",
+            "lists": [{"kind": kind, "label": KINDS[kind].plural, "count": n, "url": lists[kind]}
+                      for kind, n in counts.items() if n]}
 
 
 def entry_outline(view: View, entry: Entry) -> dict[str, str] | None:
@@ -122,9 +149,10 @@ def _crumbs(title: str, url: str) -> list[dict[str, str]]:
 
 
 def map_page(view: View) -> dict[str, Any]:
-    found = points(view, by_title(view.listing("places"), view.listing("actors")))
+    large = large_map(view)
+    found = [] if large else points(view, by_title(view.listing("places"), view.listing("actors")))
     hosted = {a["url"] for p in found for a in p["hosted"]}
-    return {"title": "Carte", "points": found, "hosted_count": len(hosted),
+    return {"title": "Carte", "points": found, "large": large, "hosted_count": len(hosted),
             "place_count": sum(1 for p in found if p["kind"] == "places"),
             "actor_count": sum(1 for p in found if p["kind"] == "actors"),
             "crumbs": _crumbs("Carte", "carte/"),
@@ -141,9 +169,11 @@ def data_page(view: View) -> dict[str, Any]:
     exports = view.exports  # what outputs/opendata.py publishes (catalogue()), handed down by the pipeline
     kinds = [{"kind": k, "label": KINDS[k].plural, "file": exports["files"][k], "count": view.count(k),
               "columns": exports["columns"][k]} for k in ENTRY_KINDS]
-    geolocated = sum(1 for e in view.listing("places") if view.fields(e).get("geo"))
-    # every place was read just above: a place's position is an actor's when it has none of its own
-    located = sum(1 for e in view.listing("actors") if actor_positions(view.atlas, whereabouts(view, e)))
+    geolocated = located = None  # a large atlas is not counted: it would read every place and actor
+    if not large_map(view):
+        geolocated = sum(1 for e in view.listing("places") if view.fields(e).get("geo"))
+        # every place was read just above: a place's position is an actor's when it has none of its own
+        located = sum(1 for e in view.listing("actors") if actor_positions(view.atlas, whereabouts(view, e)))
     folder = exports["folder"]
     return {"title": "Données ouvertes", "kinds": kinds, "folder": folder, "geolocated": geolocated,
             "located_actors": located,

@@ -190,6 +190,7 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
         "relations": view.relations(e, frozenset(c["url"] for g in within for c in g["cards"])),
         "within": within,
         "points": findpages.entry_points(view, e),
+        "large_map": findpages.large_map(view, e) if kind == "territories" else None,
         "outline": findpages.entry_outline(view, e),
         "search_filters": findpages.search_filters(view, e),
         "crumbs": _crumbs(*crumbs),

@@ -171,3 +171,50 @@ def test_filtering_a_list_by_theme_narrows_it_and_the_url_keeps_it(page, site_se
     page.get_by_role("button", name="Tout afficher").click()
     page.wait_for_function(f"document.querySelectorAll('.letter-group .card:not([hidden])').length === {len(FACTS.entries('actors'))}")
     assert urlsplit(page.url).query == ""
+
+
+@pytest.fixture(scope="module")
+def large_site(tmp_path_factory) -> Iterator[str]:
+    """An atlas past INLINE_POINTS (tests/test_large_maps.py), served on 127.0.0.1."""
+    from test_large_maps import large_atlas
+
+    root = write_tree(tmp_path_factory.mktemp("large") / "atlas", large_atlas())
+    assert build_tree(root, search=False).report.ok
+    yield from serve_folder(root / "site")
+
+
+def test_a_large_map_draws_the_points_of_the_points_file(page, large_site: str) -> None:
+    from test_large_maps import LILLE, LYON
+
+    attempted = offline(page)
+    page.goto(large_site + "carte/")
+    assert page.locator(".map-points").count() == 0  # not in the page: loaded
+    assert markers_and_clusters(page) == LILLE + LYON + 1
+    page.goto(large_site + "territoires/lyon/")  # a small map: its list, in the page
+    assert page.locator(".map-points > li").count() == LYON + 1
+    assert markers_and_clusters(page) == LYON + 1
+    page.goto(large_site + "territoires/france/")
+    assert markers_and_clusters(page) == LILLE + LYON + 1
+    assert attempted == []
+
+
+def test_a_point_of_a_large_map_opens_its_popup_with_the_structures_there(page, large_site: str) -> None:
+    offline(page)
+    page.goto(large_site + "carte/")
+    page.wait_for_selector(".leaflet-marker-pane .leaflet-marker-icon")
+    single = page.locator('.leaflet-marker-pane .leaflet-marker-icon:not(.marker-cluster)[title^="Lieu "]')
+    for _ in range(20):  # open groups by keyboard, as a reader would, until a place shows
+        if single.count():
+            break
+        page.locator(".leaflet-marker-pane .marker-cluster").first.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(600)  # zoom or spiderfy animation
+    title = single.first.get_attribute("title")
+    single.first.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    number, town = title.split(" ")[1], title.split(" ")[-1]
+    assert popup.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))") == \
+        [f"/lieux/{town.lower()}-{int(number):03}/", "/acteurs/hebergee/"]
+    assert f"{number} rue Neuve" in popup.inner_text() and "1 structure sur place" in popup.inner_text()

@@ -9,6 +9,10 @@
    communes, loaded cell by cell for what the map shows. A territory's map (data-outline,
    data-bounds) highlights its shape and zooms to it; other maps zoom to their points.
 
+   A large map (data-source) has no list in its page: its points come from the site's points file
+   (carte/points.json, fetched once and cached across pages), the ones of its territory
+   (data-within) when it has one, each made into the list item the page would have had.
+
    Privacy: tiles from another origin (OpenStreetMap by default) are loaded only once the reader
    asks for them, and that choice is remembered in this browser; tiles from the site itself load
    at once. Markers never depend on tiles. */
@@ -275,10 +279,78 @@
     return box;
   }
 
+  var sources = {}; // points file URL -> promise of its points
+
+  function item(point, root) {
+    var li = document.createElement("li");
+    li.dataset.lat = point.lat;
+    li.dataset.lon = point.lon;
+    li.dataset.title = point.title;
+    function link(target) {
+      var a = document.createElement("a");
+      a.href = new URL(target.url, root).pathname; // as the lists of small maps write them
+      a.textContent = target.title;
+      return a;
+    }
+    li.appendChild(link(point));
+    if (point.address) {
+      var address = document.createElement("span");
+      address.className = "map-address";
+      address.textContent = point.address;
+      li.append(", ", address);
+    }
+    if (point.approximate) {
+      var approx = document.createElement("span");
+      approx.className = "map-approx";
+      approx.textContent = "(position approximative)";
+      li.append(" ", approx);
+    }
+    if (point.hosted.length) {
+      var hosted = document.createElement("p");
+      hosted.className = "map-hosted";
+      hosted.textContent = point.hosted.length + " structure" + (point.hosted.length > 1 ? "s" : "") + " sur place :";
+      var ul = document.createElement("ul");
+      point.hosted.forEach(function (a) {
+        var one = document.createElement("li");
+        one.appendChild(link(a));
+        ul.appendChild(one);
+      });
+      li.append(hosted, ul);
+    }
+    return li;
+  }
+
+  function pointsOf(container) {
+    if (!container.dataset.source) {
+      var list = document.getElementById(container.dataset.points);
+      return Promise.resolve(list ? Array.prototype.slice.call(list.querySelectorAll(":scope > li[data-lat]")) : []);
+    }
+    var url = new URL(container.dataset.source, document.baseURI).href;
+    if (!(url in sources)) {
+      sources[url] = fetch(url).then(function (r) {
+        return r.ok ? r.json() : {points: []};
+      }).then(function (data) {
+        return data.points;
+      }).catch(function () {
+        return [];
+      });
+    }
+    var within = container.dataset.within;
+    var root = new URL("../", url); // the file is carte/points.json: its URLs are from the site's root
+    return sources[url].then(function (found) {
+      return found.filter(function (p) {
+        return !within || p.territoires.indexOf(within) >= 0;
+      }).map(function (p) { return item(p, root); });
+    });
+  }
+
   function init(container, maps) {
-    var list = document.getElementById(container.dataset.points);
-    var items = list ? Array.prototype.slice.call(list.querySelectorAll(":scope > li[data-lat]")) : [];
+    pointsOf(container).then(function (items) { drawMap(container, items, maps); });
+  }
+
+  function drawMap(container, items, maps) {
     if (!(items.length || container.dataset.bounds)) {
+      container.remove();
       return;
     }
     container.hidden = false;
@@ -370,7 +442,7 @@
 
   function drawable(c) {
     var list = c.dataset.points && document.getElementById(c.dataset.points);
-    return Boolean(c.dataset.bounds || (list && list.querySelector(":scope > li[data-lat]")));
+    return Boolean(c.dataset.bounds || c.dataset.source || (list && list.querySelector(":scope > li[data-lat]")));
   }
 
   function draw(containers) {
