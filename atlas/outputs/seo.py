@@ -15,10 +15,10 @@ content give the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import xml.etree.ElementTree as ET
 from functools import partial
 from typing import Any, Iterable, Sequence
-from xml.sax.saxutils import escape
 
 from ..link import Atlas
 from ..model import deps as dep_keys
@@ -63,7 +63,7 @@ def _url(atlas: Atlas, site: dict[str, Any], listed: dict[str, Page], url: str, 
     page = listed[url]
     newest = _lastmod(atlas, page, deps)
     lastmod = f"\n    <lastmod>{newest}</lastmod>" if newest else ""
-    return f"<url>\n    <loc>{escape(absolute(site, page.url))}</loc>{lastmod}\n  </url>".encode()
+    return f"<url>\n    <loc>{html.escape(absolute(site, page.url), quote=False)}</loc>{lastmod}\n  </url>".encode()
 
 
 def _lastmod(atlas: Atlas, page: Page, deps: set[str]) -> str:
