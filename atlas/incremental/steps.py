@@ -361,7 +361,8 @@ def _write_document(b: Build, path: str, document: Any, published: str | None, r
     written = write_document(document, tmp, path, b.out / path if usable else None, layout,
                              remake if usable else None)
     if written.digest == published:
-        tmp.unlink()
+        if not written.kept:
+            tmp.unlink()
     else:
         tmp.replace(target)
     output.record(path, written.digest, published)

@@ -65,6 +65,7 @@ class Written:
     layout: Layout
     made: dict[str, set[str]] = field(default_factory=dict)  # fragment key -> dependencies
     dropped: list[str] = field(default_factory=list)  # keys of the published file's fragments not written again
+    kept: bool = False  # the published file is the document as it is: `target` was not written
 
 
 def fragment_id(path: str, key: str) -> str:
@@ -91,7 +92,8 @@ def write(document: Document, target: Path, path: str, old: Path | None, layout:
     """Write `document` to `target`, copying from `old` (the published file laid out as `layout`)
     every fragment not named in `remake` (None: make them all). Runs of kept fragments are copied
     by the kernel (copy_file_range), not through Python: most of atlas.json after one edit; when
-    the document has the published one's shape, only the remade fragments are visited."""
+    the document has the published one's shape, only the remade fragments are visited, and when
+    they all come out as they were, `target` is not written at all (`Written.kept`)."""
     form = shape(document)
     previous = _offsets(layout.segments if layout else None, old)
     mine: Container[str] = _EVERY if remake is None else frozenset(
@@ -143,15 +145,19 @@ def _splice(document: Document, target: Path, old: Path, layout: Layout, previou
             fresh.append((index, offset, size, data))
     if any(bool(size) != bool(data) for _, _, size, data in fresh):
         return False
+    digests = [digest(data) for _, _, _, data in fresh]
+    if all(h == layout.segments[index][2] for (index, _, _, _), h in zip(fresh, digests)):
+        written.layout, written.digest, written.kept = layout, _digest(layout.segments), True
+        return True  # every remade fragment came out as it was: the published file stays, no copy made
     segments = list(layout.segments)
     with open(target, "wb", buffering=0) as out, _Source(old) as source:
         sink, at = _Sink(out, source), 0
-        for index, offset, size, data in sorted(fresh, key=lambda found: found[0]):
+        for (index, offset, size, data), h in sorted(zip(fresh, digests), key=lambda found: found[0][0]):
             if offset > at:
                 sink.keep(at, offset - at)
             sink.put(data)
             at = offset + size
-            segments[index] = (segments[index][0], len(data), digest(data))
+            segments[index] = (segments[index][0], len(data), h)
         end = source.size()
         if end > at:
             sink.keep(at, end - at)
