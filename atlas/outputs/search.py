@@ -14,9 +14,7 @@ file is read back. Pagefind's bundle is then made byte-stable (pagefind_stable.p
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import concurrent.futures
 import json
 import os
 import re
@@ -82,7 +80,11 @@ def index(records: Iterable[tuple[str, bytes]], language: str) -> dict[str, byte
 
 def _run(task: Any) -> None:
     """Run a coroutine to its end, in a thread of its own when this one already runs an event loop
-    (the preview server builds from its loop's thread)."""
+    (the preview server builds from its loop's thread). asyncio is imported here and in the
+    coroutines below, not with the module: a build without a new index does not pay for it."""
+    import asyncio
+    import concurrent.futures
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -93,6 +95,8 @@ def _run(task: Any) -> None:
 
 
 async def _index(records: Iterable[tuple[str, bytes]], language: str, bundle: Path) -> None:
+    import asyncio
+
     service = await _service().launch()
     try:
         index = await service.create_index({"force_language": language})
@@ -115,6 +119,8 @@ async def _index(records: Iterable[tuple[str, bytes]], language: str, bundle: Pa
 
 async def _stop(service: Any) -> None:
     """End the service by closing its input, and wait for it to go."""
+    import asyncio
+
     service._backend.stdin.close()
     try:
         await asyncio.wait_for(service._backend.wait(), timeout=60)
@@ -132,6 +138,8 @@ def _service() -> Any:
     which makes 10,000 pages take 17 minutes; this reads them without the wait, with the same
     protocol (base64 JSON messages ended by a comma). Pinned with pagefind in pyproject.toml.
     """
+    import asyncio
+
     try:
         from pagefind.service import PagefindService
     except ImportError:
