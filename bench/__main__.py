@@ -155,7 +155,10 @@ def edit_title(tree: Path, n: int) -> None:
     text = actor.read_text(encoding="utf-8")
     title = re.search(r"^title: (.*)$", text, re.M)
     assert title, actor
-    actor.write_text(text[:title.start(1)] + f"{title.group(1).rstrip(' 0123456789')} {n}" + text[title.end(1):],
+    # a number the title has not had: a bench run again on the same tree still changes it
+    number = re.search(r" (\d+)$", title.group(1))
+    fresh = max(n, int(number.group(1)) + 1) if number else n
+    actor.write_text(text[:title.start(1)] + f"{title.group(1).rstrip(' 0123456789')} {fresh}" + text[title.end(1):],
                      encoding="utf-8")
     _trusted(actor, n)
 
