@@ -39,6 +39,8 @@ def large_atlas() -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # France's map is large, Lille's and Lyon's are not
+    assert LILLE + LYON + 2 > INLINE_POINTS >= LILLE + 1 and LYON + 1 <= INLINE_POINTS
     root = write_tree(tmp_path_factory.mktemp("large") / "atlas", large_atlas())
     assert build_tree(root, search=False).report.ok
     return root
@@ -50,10 +52,6 @@ def _map_tag(html: str) -> str:
 
 def _file(site: Path) -> list[dict]:
     return json.loads((site / "site" / POINTS_FILE).read_text(encoding="utf-8"))["points"]
-
-
-def test_the_fixture_is_large_enough() -> None:
-    assert LILLE + LYON + 2 > INLINE_POINTS >= LILLE + 1 and LYON + 1 <= INLINE_POINTS
 
 
 def test_the_atlas_map_loads_the_points_file_and_links_the_lists(site: Path) -> None:
@@ -105,7 +103,7 @@ def test_no_page_of_a_large_atlas_weighs_more_than_the_limit(tmp_path: Path) -> 
     assert len(_file(root)) == LILLE + LYON + 1 + 400
 
 
-def test_a_title_edit_remakes_the_points_not_the_map_pages(site: Path, tmp_path: Path, rendered: list[str]) -> None:
+def test_a_title_edit_remakes_the_points_not_the_map_pages(tmp_path: Path, rendered: list[str]) -> None:
     root = write_tree(tmp_path / "atlas", large_atlas())
     assert build_tree(root, search=False, use_cache=True).report.ok
     rendered.clear()

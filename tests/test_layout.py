@@ -23,7 +23,7 @@ def stage_of(module: str) -> str | None:
 def imported(path: Path) -> set[str]:
     """Every engine module a file imports, at its top or inside a function."""
     name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
-    package = name.split(".")[:-1] if path.name != "__init__.py" else name.split(".")[:-1]
+    package = name.split(".")[:-1]  # what `from .` names, for a module and for an `__init__` alike
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):

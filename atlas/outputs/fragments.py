@@ -95,7 +95,7 @@ def write(document: Document, target: Path, path: str, old: Path | None, layout:
     the document has the published one's shape, only the remade fragments are visited, and when
     they all come out as they were, `target` is not written at all (`Written.kept`)."""
     form = shape(document)
-    previous = _published(layout.segments if layout else None, old)
+    previous = _offsets(layout.segments if layout else None, old)
     mine: Container[str] = _EVERY if remake is None else frozenset(
         r[len(path) + 1:] for r in remake if r.startswith(f"{path}#"))
     written = Written("", Layout(form, []))
@@ -115,7 +115,7 @@ def write(document: Document, target: Path, path: str, old: Path | None, layout:
         walk.sink.flush()
     written.digest = _digest(written.layout.segments)
     if walk.found < len(previous):  # some fragments of the published file are gone
-        written.dropped = sorted(set(previous.index) - {key for key, _, _ in written.layout.segments})
+        written.dropped = sorted(set(previous) - {key for key, _, _ in written.layout.segments})
     return written
 
 
@@ -124,12 +124,12 @@ def _digest(segments: list[Segment]) -> str:
     return digest("".join([h for _, _, h in segments]))
 
 
-def _splice(document: Document, target: Path, old: Path, layout: Layout, previous: "_Published",
+def _splice(document: Document, target: Path, old: Path, layout: Layout, previous: dict[str, _Place],
             mine: Container[str], written: Written, premade: dict[str, bytes]) -> bool:
     """Write the published file with the remade fragments put in their places, when the document
     has its shape; False when a remade fragment became empty or stopped being (a separator moves):
     the walk then writes it, with the fragments made here (`premade`)."""
-    fresh: list[tuple[int, int, int, bytes]] = []  # (index, offset, size) in the published file, new bytes
+    fresh: list[tuple[int, int, int, bytes, str]] = []  # index, offset, size in the published file; new bytes, digest
     for part in document:
         if isinstance(part, bytes):
             continue
@@ -138,21 +138,20 @@ def _splice(document: Document, target: Path, old: Path, layout: Layout, previou
         else:
             wanted = [(key, partial(part.make, key)) for key in part.keys if key in mine]
         for key, make in wanted:
-            offset, size, _, index = previous.place(key)  # type: ignore[misc]  # same shape: it is there
+            offset, size, _, index = previous[key]
             deps: set[str] = set()
             premade[key] = data = make(deps)
             written.made[key] = deps
-            fresh.append((index, offset, size, data))
-    if any(bool(size) != bool(data) for _, _, size, data in fresh):
+            fresh.append((index, offset, size, data, digest(data)))
+    if any(bool(size) != bool(data) for _, _, size, data, _ in fresh):
         return False
-    digests = [digest(data) for _, _, _, data in fresh]
-    if all(h == layout.segments[index][2] for (index, _, _, _), h in zip(fresh, digests)):
+    if all(h == layout.segments[index][2] for index, _, _, _, h in fresh):
         written.layout, written.digest, written.kept = layout, _digest(layout.segments), True
         return True  # every remade fragment came out as it was: the published file stays, no copy made
     segments = list(layout.segments)
     with open(target, "wb", buffering=0) as out, _Source(old) as source:
         sink, at = _Sink(out, source), 0
-        for (index, offset, size, data), h in sorted(zip(fresh, digests), key=lambda found: found[0][0]):
+        for index, offset, size, data, h in sorted(fresh, key=lambda found: found[0]):
             if offset > at:
                 sink.keep(at, offset - at)
             sink.put(data)
@@ -231,7 +230,7 @@ class _Walk:
     its segment added to the new layout. The loop over a Joined run is the hot path of an edit
     (34,000 kept fragments in atlas.json at 10,000 actors): it keeps to local names."""
 
-    def __init__(self, sink: _Sink, previous: "_Published", mine: Container[str], written: Written,
+    def __init__(self, sink: _Sink, previous: dict[str, _Place], mine: Container[str], written: Written,
                  premade: dict[str, bytes]) -> None:
         self.sink, self.previous, self.mine, self.written, self.premade = sink, previous, mine, written, premade
         self.found = 0  # fragments of the published file met again
@@ -241,7 +240,7 @@ class _Walk:
         self.written.layout.segments.append((None, len(data), digest(data)))
 
     def fragment(self, piece: Fragment) -> None:
-        found = self.previous.place(piece.key)
+        found = self.previous.get(piece.key)
         self.found += found is not None
         if found is not None and piece.key not in self.mine:
             offset, size, h, _ = found
@@ -254,18 +253,16 @@ class _Walk:
         self.written.layout.segments.append((piece.key, len(data), digest(data)))
 
     def joined(self, part: Joined) -> None:
-        sink, mine, append = self.sink, self.mine, self.written.layout.segments.append
-        index, segments, offsets = self.previous.index, self.previous.segments, self.previous.offsets
+        sink, previous, mine, append = self.sink, self.previous, self.mine, self.written.layout.segments.append
         separator, make = part.separator, part.make
         between, n = (None, len(separator), digest(separator)), len(separator)  # once: it sits between thousands
         first, found = True, 0
         for key in part.keys:
-            i = index.get(key)
-            if i is not None:
+            seen = previous.get(key)
+            if seen is not None:
                 found += 1
                 if key not in mine:
-                    _, size, h = segments[i]
-                    offset = offsets[i]
+                    offset, size, h, _ = seen
                     if size:
                         if first or not n:
                             first = False
@@ -297,41 +294,19 @@ class _Walk:
         return data
 
 
-class _Published:
-    """The fragments of the published file, by key: where each is. Made for every document an edit
-    writes (52,000 segments at 10,000 actors): a key -> index dict built by C code, the places
-    read from the layout when asked."""
-
-    def __init__(self, segments: list[Segment], offsets: list[int]) -> None:
-        self.segments, self.offsets = segments, offsets  # offsets[i]: where segment i starts
-        self.index: dict[str | None, int] = dict(zip([key for key, _, _ in segments], range(len(segments))))
-        self.index.pop(None, None)  # literal parts and separators
-
-    def place(self, key: str) -> _Place | None:
-        """(offset, size, digest, index in the layout) of a fragment, None when it was not there."""
-        i = self.index.get(key)
-        if i is None:
-            return None
-        _, size, h = self.segments[i]
-        return self.offsets[i], size, h, i
-
-    def __len__(self) -> int:
-        return len(self.index)
-
-
-def _published(layout: list[Segment] | None, old: Path | None) -> _Published:
-    """The fragments of the published file; none when its size does not match the layout (then
-    nothing is copied from it)."""
-    nothing = _Published([], [0])
+def _offsets(layout: list[Segment] | None, old: Path | None) -> dict[str, _Place]:
+    """key -> (offset, size, digest, index in the layout) of each fragment of the published file;
+    {} when its size does not match the layout (then nothing is copied from it)."""
     if not layout or old is None:
-        return nothing
+        return {}
     offsets = list(accumulate([size for _, size, _ in layout], initial=0))
     try:
         if old.stat().st_size != offsets[-1]:
-            return nothing
+            return {}
     except OSError:
-        return nothing
-    return _Published(layout, offsets)
+        return {}
+    return {key: (offset, size, h, index)
+            for index, ((key, size, h), offset) in enumerate(zip(layout, offsets)) if key is not None}
 
 
 class _Source:

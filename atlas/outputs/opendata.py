@@ -252,13 +252,13 @@ def licence(site: dict[str, Any]) -> dict[str, str]:
     return {"nom": name, "url": LICENCE_URLS.get(name, "")}
 
 
-def _keys(atlas: Atlas, kind: str) -> list[str]:
+def fragment_keys(atlas: Atlas, kind: str) -> list[str]:
     """Fragment keys (« actors/la-nef ») of the entries of a kind, by slug (no entry read: the
     fragments read what they make)."""
     return [f"{kind}/{slug}" for slug in sorted(slug for _, slug in atlas.by_kind.get(kind, EMPTY).keys)]
 
 
-def _entry_key(key: str) -> tuple[str, str]:
+def entry_key(key: str) -> tuple[str, str]:
     kind, _, slug = key.partition("/")
     return kind, slug
 
@@ -296,12 +296,12 @@ def to_csv(atlas: Atlas, site: dict[str, Any], kind: str) -> Document:
     header = [c.name for c in columns_of(atlas.model, kind) if c.csv]
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow(header)
-    return [("\ufeff" + buffer.getvalue()).encode("utf-8"), Joined(_keys(atlas, kind), partial(_csv_row, exporter, header))]
+    return [("\ufeff" + buffer.getvalue()).encode("utf-8"), Joined(fragment_keys(atlas, kind), partial(_csv_row, exporter, header))]
 
 
 def _csv_row(exporter: Exporter, header: list[str], key: str, deps: set[str]) -> bytes:
     exporter.deps = deps
-    record = exporter.record(exporter.atlas.entries[_entry_key(key)], for_csv=True)
+    record = exporter.record(exporter.atlas.entries[entry_key(key)], for_csv=True)
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=";", lineterminator="\r\n").writerow([_cell(record[name]) for name in header])
     return buffer.getvalue().encode("utf-8")
@@ -309,7 +309,7 @@ def _csv_row(exporter: Exporter, header: list[str], key: str, deps: set[str]) ->
 
 def _json_record(exporter: Exporter, key: str, deps: set[str]) -> bytes:
     exporter.deps = deps
-    return _json(exporter.record(exporter.atlas.entries[_entry_key(key)], for_csv=False)).rstrip(b"\n")
+    return _json(exporter.record(exporter.atlas.entries[entry_key(key)], for_csv=False)).rstrip(b"\n")
 
 
 def _json(data: Any, indent: int | None = None) -> bytes:
@@ -334,7 +334,7 @@ def to_json(atlas: Atlas, site: dict[str, Any]) -> Document:
     document: Document = [head.rstrip(b"\n")[:-1]]
     for kind in ENTRY_KINDS:
         document += [f",{json.dumps(file_name(kind))}:[".encode(),
-                     Joined(_keys(atlas, kind), partial(_json_record, exporter), b","), b"]"]
+                     Joined(fragment_keys(atlas, kind), partial(_json_record, exporter), b","), b"]"]
     return document + [b"}\n"]
 
 
@@ -347,14 +347,14 @@ def to_geojson(atlas: Atlas, site: dict[str, Any], kind: str = "places") -> Docu
     """RFC 7946: a FeatureCollection of the geolocated places (or actors), a fragment each."""
     exporter = Exporter(atlas, site)
     make = _place_feature if kind == "places" else _actor_feature
-    return [b'{"type":"FeatureCollection","features":[', Joined(_keys(atlas, kind), partial(make, exporter), b","),
+    return [b'{"type":"FeatureCollection","features":[', Joined(fragment_keys(atlas, kind), partial(make, exporter), b","),
             b"]}\n"]
 
 
 def _place_feature(exporter: Exporter, key: str, deps: set[str]) -> bytes:
     """A place with a position as a Feature, else nothing."""
     exporter.deps = deps
-    entry = exporter.atlas.entries[_entry_key(key)]
+    entry = exporter.atlas.entries[entry_key(key)]
     deps.add(dep_keys.entry(*entry.key))  # whether it has a position
     geo = entry.get("geo")
     if not geo:
@@ -367,7 +367,7 @@ def _actor_feature(exporter: Exporter, key: str, deps: set[str]) -> bytes:
     """An actor with a position, its own (a Point) or its places' (a Point, or a MultiPoint for
     several places) as a Feature, else nothing; `position_origine` says which."""
     exporter.deps = deps
-    entry = exporter.atlas.entries[_entry_key(key)]
+    entry = exporter.atlas.entries[entry_key(key)]
     deps.add(dep_keys.entry(*entry.key))
     found = actor_positions(exporter.atlas, entry)
     deps.update(dep_keys.entry(p.kind, p.slug) for p in exporter.atlas.refs(entry, "places"))

@@ -16,33 +16,30 @@ import json
 from functools import partial
 from typing import Any, Iterable, Sequence
 
-from ..link import EMPTY, Atlas
+from ..link import Atlas
 from ..model import deps as dep_keys
 from ..pages import Page, View
-from ..pages.findpages import POINTS_FILE, point
+from ..pages.findpages import POINTS_FILE, chain, point
 from .fragments import Document, Joined
+from .opendata import entry_key, fragment_keys
 
 KINDS = ("places", "actors")  # what has a point of its own
 
 
 def produce(atlas: Atlas, site: dict[str, Any], pages: Sequence[Page]) -> Iterable[tuple[str, bytes | Document]]:
-    keys = [f"{kind}/{slug}" for kind in KINDS for slug in sorted(s for _, s in atlas.by_kind.get(kind, EMPTY).keys)]
+    keys = [key for kind in KINDS for key in fragment_keys(atlas, kind)]
     yield POINTS_FILE, [b'{"points":[', Joined(keys, partial(_point, View(atlas)), b","), b"]}\n"]
 
 
 def _point(view: View, key: str, deps: set[str]) -> bytes:
     """A place or an actor with its own position as a JSON object, else nothing."""
-    kind, _, slug = key.partition("/")
-    entry = view.atlas.entries[(kind, slug)]
+    entry = view.atlas.entries[entry_key(key)]
     view.deps = deps
-    deps.add(dep_keys.entry(kind, slug))  # whether it has a position, and where it is
+    deps.add(dep_keys.entry(*entry.key))  # whether it has a position, and where it is
     if not entry.get("geo"):
         return b""
     found = point(view, entry)
     home = view.atlas.refs(entry, "territory") if "territory" in entry.values else []
-    chain = home + view.atlas.ancestors(home[0]) if home else []
-    deps.update(dep_keys.entry(t.kind, t.slug) for t in chain)  # their parent fields make the chain
-    record = {name: found[name] for name in ("title", "url", "address", "lat", "lon", "approximate", "kind")}
-    record["hosted"] = found["hosted"]
-    record["territoires"] = [t.slug for t in chain]
+    record = {name: found[name] for name in ("title", "url", "address", "lat", "lon", "approximate", "kind", "hosted")}
+    record["territoires"] = [t.slug for t in chain(view, home[0])] if home else []  # their parents make it
     return json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

@@ -64,13 +64,14 @@ def by_title(*groups: list[Entry]) -> list[Entry]:
 
 def entry_points(view: View, entry: Entry) -> list[dict[str, Any]]:
     """The small map of an entry page: a place itself; an actor, at its own position and at its
-    places; what is in a territory (its places, and its actors that have their own position), when
-    it is not a large map (`large_map`)."""
+    places; what is in a territory (its places, and its actors that have their own position).
+    A territory with a large map (`large_map`) is not asked."""
     if entry.kind == "places":
         return points(view, [entry], hosted=False)
     if entry.kind == "actors":
         return points(view, [entry] + view.atlas.refs(entry, "places"), hosted=False)
-    if entry.kind == "territories" and not large_map(view, entry):
+    if entry.kind == "territories":
+        view.deps.add(deps.around(entry.kind, entry.slug))
         inside = view.atlas.within.get(entry.key, [])
         return points(view, by_title([e for e in inside if e.kind == "places"],
                                      [e for e in inside if e.kind == "actors"]))
@@ -112,7 +113,7 @@ def entry_outline(view: View, entry: Entry) -> dict[str, str] | None:
             "bounds": ",".join(f"{v:g}" for v in found.bounds)}
 
 
-def _chain(view: View, entry: Entry) -> list[Entry]:
+def chain(view: View, entry: Entry) -> list[Entry]:
     """An entry and its ancestors (its parent fields decide the chain, so they are dependencies)."""
     chain = [entry] + view.atlas.ancestors(entry)
     for e in chain:
@@ -127,9 +128,9 @@ def facets(view: View, entries: list[Entry], cards: list[dict[str, Any]]) -> lis
     """
     options: dict[str, dict[str, str]] = {"categorie": {}, "thematique": {}, "territoire": {}, "type": {}}
     for entry, card in zip(entries, cards):
-        themes = [t for th in view.atlas.refs(entry, "themes") for t in _chain(view, th)] if card["themes"] else []
+        themes = [t for th in view.atlas.refs(entry, "themes") for t in chain(view, th)] if card["themes"] else []
         home = view.atlas.get("territories", card["territory"]) if card["territory"] else None
-        territories = _chain(view, home) if home else []
+        territories = chain(view, home) if home else []
         card["filter"] = {"categorie": card["kind"], "thematique": " ".join(dict.fromkeys(t.slug for t in themes)),
                           "territoire": " ".join(t.slug for t in territories), "type": card["type"]}
         options["categorie"][card["kind"]] = KINDS[card["kind"]].plural
@@ -198,7 +199,7 @@ def search_filters(view: View, entry: Entry) -> dict[str, Any]:
     return {
         "categorie": KINDS[entry.kind].plural,
         "type": view.atlas.model.type_label(entry.kind, entry.get("type", "")),
-        "thematique": list(dict.fromkeys(t.title for th in themes for t in _chain(view, th))),
-        "territoire": [t.title for t in _chain(view, home[0])] if home else [],
+        "thematique": list(dict.fromkeys(t.title for th in themes for t in chain(view, th))),
+        "territoire": [t.title for t in chain(view, home[0])] if home else [],
         "lieu": view.link(shown[0])["title"] if shown else "",  # shown with a result: where it is
     }

@@ -180,6 +180,7 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
     crumbs.append((e.title, entry_url(kind, slug)))
     territory = view.atlas.refs(e, "territory") if "territory" in e.values else []
     within = view.within(e) if kind in ("territories", "themes") else []
+    large_map = findpages.large_map(view, e) if kind == "territories" else None
     context = {
         "title": e.title, "entry": e, "kind": kind, "kind_label": KINDS[kind].singular,
         "type_label": view.atlas.model.type_label(kind, e.get("type", "")),
@@ -189,8 +190,8 @@ def entry(view: View, kind: str, slug: str) -> dict[str, Any]:
         "territory": view.link(territory[0]) if territory else None,
         "relations": view.relations(e, frozenset(c["url"] for g in within for c in g["cards"])),
         "within": within,
-        "points": findpages.entry_points(view, e),
-        "large_map": findpages.large_map(view, e) if kind == "territories" else None,
+        "points": [] if large_map else findpages.entry_points(view, e),
+        "large_map": large_map,
         "outline": findpages.entry_outline(view, e),
         "search_filters": findpages.search_filters(view, e),
         "crumbs": _crumbs(*crumbs),
